@@ -1,0 +1,202 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"net"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/peterbourgon/ff/v3"
+	"github.com/peterbourgon/ff/v3/ffcli"
+	"github.com/rs/zerolog"
+
+	"github.com/normgraph/normgraph/internal/dataset"
+	"github.com/normgraph/normgraph/internal/normgraph"
+	"github.com/normgraph/normgraph/internal/server"
+	"github.com/normgraph/normgraph/internal/store/memstore"
+	"github.com/normgraph/normgraph/internal/store/neo4jstore"
+	"github.com/normgraph/normgraph/seed"
+)
+
+type serveFlags struct {
+	addr          string
+	seed          bool
+	playground    bool
+	introspection bool
+	shutdown      time.Duration
+	limits        server.Limits
+}
+
+func newServeCmd(common *commonFlags, opts []ff.Option, stdout, stderr io.Writer) *ffcli.Command {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	common.register(fs)
+	var sf serveFlags
+	d := server.DefaultLimits
+	fs.StringVar(&sf.addr, "addr", ":8080", "listen address")
+	fs.BoolVar(&sf.seed, "seed", false, "with Neo4j: make the graph equal to the data files before serving")
+	fs.BoolVar(&sf.playground, "playground", true, "serve the GraphiQL playground at /")
+	fs.BoolVar(&sf.introspection, "introspection", true, "allow schema introspection")
+	fs.DurationVar(&sf.shutdown, "shutdown-timeout", 30*time.Second, "how long a shutdown waits for requests in flight")
+	fs.IntVar(&sf.limits.MaxFirst, "max-first", d.MaxFirst, "cap on `first` for connections")
+	fs.Int64Var(&sf.limits.MaxBodyBytes, "max-body-bytes", d.MaxBodyBytes, "cap on a request body (larger: HTTP 413)")
+	fs.DurationVar(&sf.limits.Timeout, "timeout", d.Timeout, "deadline of one request, carried down to the database")
+	fs.IntVar(&sf.limits.MaxInFlight, "max-in-flight", d.MaxInFlight, "cap on GraphQL requests in flight (more: HTTP 503)")
+	fs.IntVar(&sf.limits.MaxTokens, "max-tokens", d.MaxTokens, "cap on lexer tokens in one query")
+	return &ffcli.Command{
+		Name:       "serve",
+		ShortUsage: "normgraph serve [--addr :8080] [--data DIR] [--neo4j-uri URI [--seed]]",
+		ShortHelp:  "serve the GraphQL API (embedded graph, or Neo4j with --neo4j-uri)",
+		FlagSet:    fs,
+		Options:    opts,
+		Exec: func(ctx context.Context, args []string) error {
+			if len(args) > 0 {
+				return fmt.Errorf("serve: unexpected arguments %q", args)
+			}
+			log, err := common.logger(stderr)
+			if err != nil {
+				return err
+			}
+			return serve(ctx, log, common, sf)
+		},
+	}
+}
+
+func serve(ctx context.Context, log zerolog.Logger, common *commonFlags, sf serveFlags) error {
+	store, closeStore, err := openStore(ctx, log, common, sf.seed)
+	if err != nil {
+		return err
+	}
+	defer closeStore()
+
+	h := server.New(server.Config{
+		Store:         store,
+		Logger:        log,
+		Limits:        sf.limits,
+		Playground:    sf.playground,
+		Introspection: sf.introspection,
+	})
+	ln, err := net.Listen("tcp", sf.addr)
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		BaseContext:       func(net.Listener) context.Context { return log.WithContext(context.Background()) },
+	}
+	log.Info().Str("addr", ln.Addr().String()).Str("version", version).
+		Msgf("serving GraphQL at http://%s/graphql", displayAddr(ln.Addr()))
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info().Dur("timeout", sf.shutdown).Msg("shutting down: finishing requests in flight")
+	sctx, cancel := context.WithTimeout(context.Background(), sf.shutdown)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	log.Info().Msg("stopped")
+	return nil
+}
+
+func displayAddr(a net.Addr) string {
+	if ta, ok := a.(*net.TCPAddr); ok && ta.IP.IsUnspecified() {
+		return fmt.Sprintf("localhost:%d", ta.Port)
+	}
+	return a.String()
+}
+
+// dataFS is the data directory to use: --data, or the files compiled in.
+func dataFS(dir string) (fs.FS, string) {
+	if dir == "" {
+		return seed.FS, "embedded"
+	}
+	return os.DirFS(dir), dir
+}
+
+// loadData validates the data files and reports every problem at once.
+func loadData(log zerolog.Logger, dir string) (*normgraph.Dataset, error) {
+	fsys, name := dataFS(dir)
+	start := time.Now()
+	ds, err := dataset.Load(fsys)
+	if err != nil {
+		return nil, fmt.Errorf("data files %s:\n%w", name, err)
+	}
+	st := ds.Stats()
+	log.Info().Str("data", name).Int("entities", st.Entities).Int("relations", st.Relations).
+		Str("version", st.DatasetVersion).Dur("elapsed", time.Since(start)).Msg("data loaded")
+	return ds, nil
+}
+
+// openStore chooses the backend: Neo4j when a URI is configured, otherwise the
+// embedded in-memory graph built from the data files.
+func openStore(ctx context.Context, log zerolog.Logger, common *commonFlags, seedFirst bool) (normgraph.Store, func(), error) {
+	if common.neo4j.uri == "" {
+		ds, err := loadData(log, common.data)
+		if err != nil {
+			return nil, nil, err
+		}
+		start := time.Now()
+		s, err := memstore.New(ds)
+		if err != nil {
+			return nil, nil, err
+		}
+		log.Info().Dur("elapsed", time.Since(start)).Msg("embedded graph ready")
+		return s, func() {}, nil
+	}
+	var ds *normgraph.Dataset
+	if seedFirst {
+		var err error
+		if ds, err = loadData(log, common.data); err != nil {
+			return nil, nil, err
+		}
+	}
+	s, err := openNeo4j(ctx, log, common)
+	if err != nil {
+		return nil, nil, err
+	}
+	closeFn := func() { _ = s.Close(context.Background()) }
+	if err := s.EnsureSchema(ctx); err != nil {
+		closeFn()
+		return nil, nil, err
+	}
+	if ds != nil {
+		rep, err := s.Seed(ctx, ds)
+		if err != nil {
+			closeFn()
+			return nil, nil, err
+		}
+		log.Info().Str("summary", rep.String()).Msg("seeded")
+	}
+	return s, closeFn, nil
+}
+
+func openNeo4j(ctx context.Context, log zerolog.Logger, common *commonFlags) (*neo4jstore.Store, error) {
+	s, err := neo4jstore.Open(ctx, neo4jstore.Config{
+		URI:      common.neo4j.uri,
+		Username: common.neo4j.username,
+		Password: common.neo4j.password,
+		Database: common.neo4j.database,
+		Logger:   log,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("neo4j at %s: %w", common.neo4j.uri, err)
+	}
+	log.Info().Str("uri", common.neo4j.uri).Str("database", common.neo4j.database).Msg("connected to Neo4j")
+	return s, nil
+}

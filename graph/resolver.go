@@ -1,0 +1,179 @@
+package graph
+
+import (
+	"context"
+	"errors"
+
+	"github.com/normgraph/normgraph/internal/loader"
+	"github.com/normgraph/normgraph/internal/normgraph"
+)
+
+// DefaultMaxFirst caps `first` on every connection unless configured otherwise.
+const DefaultMaxFirst = 500
+
+// Resolver holds the dependencies of every resolver.
+type Resolver struct {
+	Store normgraph.Store
+	// MaxFirst caps `first`; a larger value is a BAD_USER_INPUT error.
+	MaxFirst int
+}
+
+// errNoLoaders means the HTTP layer did not install per-request loaders: a
+// wiring bug, reported as an internal error rather than silently unbatched.
+var errNoLoaders = errors.New("graph: no dataloaders in request context")
+
+func loaders(ctx context.Context) (*loader.Loaders, error) {
+	l := loader.For(ctx)
+	if l == nil {
+		return nil, errNoLoaders
+	}
+	return l, nil
+}
+
+// pageArgs decodes and checks `first` and `after`.
+func (r *Resolver) pageArgs(first *int, after *string) (normgraph.PageArgs, error) {
+	max := r.MaxFirst
+	if max <= 0 {
+		max = DefaultMaxFirst
+	}
+	p := normgraph.PageArgs{First: 50}
+	if first != nil {
+		p.First = *first
+	}
+	if p.First < 0 || p.First > max {
+		return p, normgraph.Errorf(normgraph.EINVALID, "first: must be between 0 and %d, got %d", max, p.First)
+	}
+	if after != nil && *after != "" {
+		c, err := normgraph.DecodeCursor(*after)
+		if err != nil {
+			return p, err
+		}
+		p.After = &c
+	}
+	return p, nil
+}
+
+// list answers a root list field.
+func (r *Resolver) list(ctx context.Context, kind normgraph.EntityKind, filter *normgraph.Filter, first *int, after *string) (*normgraph.Page, error) {
+	p, err := r.pageArgs(first, after)
+	if err != nil {
+		return nil, err
+	}
+	var f normgraph.Filter
+	if filter != nil {
+		f = *filter
+	}
+	return r.Store.List(ctx, kind, f, p)
+}
+
+// related answers a connection field that follows a relationship from id.
+func (r *Resolver) related(ctx context.Context, id string, t normgraph.Traversal, first *int, after *string) (*normgraph.Page, error) {
+	p, err := r.pageArgs(first, after)
+	if err != nil {
+		return nil, err
+	}
+	l, err := loaders(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return l.Related(ctx, id, t, p)
+}
+
+// count answers a count field: the total of a relationship list.
+func (r *Resolver) count(ctx context.Context, id string, t normgraph.Traversal) (int, error) {
+	l, err := loaders(ctx)
+	if err != nil {
+		return 0, err
+	}
+	p, err := l.Related(ctx, id, t, normgraph.PageArgs{First: 0})
+	if err != nil {
+		return 0, err
+	}
+	return p.TotalCount, nil
+}
+
+// relatedAll answers a plain list field (not a connection) that follows a
+// relationship from id: every far end, in list order.
+func relatedAll[T normgraph.Node](ctx context.Context, id string, t normgraph.Traversal) ([]T, error) {
+	l, err := loaders(ctx)
+	if err != nil {
+		return nil, err
+	}
+	p, err := l.Related(ctx, id, t, normgraph.PageArgs{First: normgraph.Unlimited})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]T, 0, len(p.Edges))
+	for _, e := range p.Edges {
+		if v, ok := e.Node.(T); ok {
+			out = append(out, v)
+		}
+	}
+	return out, nil
+}
+
+// entity loads one entity of the Go type T by id; nil when unknown or of another kind.
+func entity[T normgraph.Entity](ctx context.Context, id string) (T, error) {
+	var zero T
+	l, err := loaders(ctx)
+	if err != nil {
+		return zero, err
+	}
+	e, err := l.Entity(ctx, id)
+	if err != nil || e == nil {
+		return zero, err
+	}
+	v, _ := e.(T)
+	return v, nil
+}
+
+// sources loads the sources cited by ids.
+func loadSources(ctx context.Context, ids []string) ([]*normgraph.Source, error) {
+	if len(ids) == 0 {
+		return []*normgraph.Source{}, nil
+	}
+	l, err := loaders(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return l.Sources(ctx, ids)
+}
+
+// edgeSources loads the sources of the relationship an edge follows.
+func edgeSources(ctx context.Context, e *normgraph.Edge) ([]*normgraph.Source, error) {
+	if e.Relation == nil {
+		return []*normgraph.Source{}, nil
+	}
+	return loadSources(ctx, e.Relation.SourceIDs)
+}
+
+// edgeNode returns the node of an edge as the Go type its connection holds.
+func edgeNode[T normgraph.Node](e *normgraph.Edge) (T, error) {
+	v, ok := e.Node.(T)
+	if !ok {
+		return v, errors.New("graph: edge node of unexpected type")
+	}
+	return v, nil
+}
+
+func out(t normgraph.RelationType) normgraph.Traversal {
+	return normgraph.Traversal{Type: t, Direction: normgraph.Outgoing}
+}
+
+func in(t normgraph.RelationType) normgraph.Traversal {
+	return normgraph.Traversal{Type: t, Direction: normgraph.Incoming}
+}
+
+func orEmpty(f *normgraph.Filter) normgraph.Filter {
+	if f == nil {
+		return normgraph.Filter{}
+	}
+	return *f
+}
+
+func intOr(v *int, def int) int {
+	if v == nil {
+		return def
+	}
+	return *v
+}

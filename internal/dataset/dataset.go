@@ -1,0 +1,122 @@
+// Package dataset reads the curated data files into a normgraph.Dataset.
+//
+// The files are YAML, one top-level key naming the kind of its items
+// (sources.yaml, priorities.yaml, norms.yaml, countries.yaml, fora.yaml,
+// initiatives.yaml), with relationships listed on their owning ("from") side,
+// plus relations/*.csv for long lists of relationships. Validation is strict
+// and complete: Load collects every problem, each with its file and line, and
+// returns them together so that a curator fixes a whole batch in one go and a
+// server never starts on half-valid data.
+package dataset
+
+import (
+	"cmp"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"slices"
+	"strings"
+
+	"github.com/normgraph/normgraph/internal/normgraph"
+)
+
+// Problem is one thing wrong with the data files, located precisely enough
+// for an editor to jump to it.
+type Problem struct {
+	// File is the path within the data directory, e.g. "fora.yaml" or
+	// "relations/members.csv".
+	File string
+	// Line is 1-based.
+	Line    int
+	Message string
+}
+
+// String formats p the way compilers do, so editors and CI annotate the line.
+func (p Problem) String() string {
+	return fmt.Sprintf("%s:%d: %s", p.File, p.Line, p.Message)
+}
+
+// ValidationError is every problem found in the data files, sorted by file
+// then line. Load returns nothing else when the data is invalid, so a caller
+// can print them all and exit non-zero.
+type ValidationError struct {
+	Problems []Problem
+}
+
+// Error lists the problems one per line as file:line: message.
+func (e *ValidationError) Error() string {
+	var b strings.Builder
+	for i, p := range e.Problems {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(p.String())
+	}
+	return b.String()
+}
+
+// LoadDir is Load on a directory of the local file system: `normgraph serve
+// --data DIR` and `normgraph validate DIR` point it at a checkout of seed/.
+func LoadDir(dir string) (*normgraph.Dataset, error) {
+	st, err := os.Stat(dir)
+	if err != nil {
+		return nil, fmt.Errorf("dataset: %w", err)
+	}
+	if !st.IsDir() {
+		return nil, fmt.Errorf("dataset: %s is not a directory", dir)
+	}
+	return Load(os.DirFS(dir))
+}
+
+// Load reads every *.yaml file at the root of fsys and every relations/*.csv
+// file, validates all of it and returns the dataset in canonical order.
+//
+// When the data is invalid the error is a *ValidationError holding every
+// problem; any other error means a file could not be read. The returned
+// dataset shares memory between its values (dates, lists of source ids), so
+// callers treat it as read-only.
+func Load(fsys fs.FS) (*normgraph.Dataset, error) {
+	yamlFiles, err := fs.Glob(fsys, "*.yaml")
+	if err != nil {
+		return nil, fmt.Errorf("dataset: %w", err)
+	}
+	csvFiles, err := fs.Glob(fsys, "relations/*.csv")
+	if err != nil {
+		return nil, fmt.Errorf("dataset: %w", err)
+	}
+	// A .yml file would otherwise be skipped without a word and its data
+	// silently missing from the graph.
+	ymlFiles, err := fs.Glob(fsys, "*.yml")
+	if err != nil {
+		return nil, fmt.Errorf("dataset: %w", err)
+	}
+
+	l := newLoader()
+	for _, name := range ymlFiles {
+		l.problem(l.file(name), 1, "data files end in .yaml: rename to %s.yaml", strings.TrimSuffix(path.Base(name), ".yml"))
+	}
+	for _, name := range yamlFiles {
+		data, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return nil, fmt.Errorf("dataset: %w", err)
+		}
+		l.parseYAML(l.file(name), name, data)
+	}
+	l.index()
+	l.checkEntities()
+	l.resolvePending()
+	for _, name := range csvFiles {
+		if err := l.readCSV(fsys, name); err != nil {
+			return nil, fmt.Errorf("dataset: %w", err)
+		}
+	}
+	l.sortRelations()
+	if len(l.problems) > 0 {
+		slices.SortStableFunc(l.problems, func(a, b Problem) int {
+			return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line))
+		})
+		return nil, &ValidationError{Problems: l.problems}
+	}
+	return l.dataset(), nil
+}

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# The whole test run (`make test`, and CI through .ci/run): generated code is
+# current, vet and gofmt are clean, and every Go test passes against a real
+# Neo4j. Uses NEO4J_URI when it is set; otherwise starts the local Neo4j
+# (scripts/neo4j) and stops it again at the end.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+started=""
+cleanup() {
+	if [ -n "$started" ]; then
+		scripts/neo4j/neo4j.sh stop >&2 || true
+	fi
+}
+trap cleanup EXIT
+
+echo "== generated code is current" >&2
+go generate ./...
+if ! git diff --quiet -- graph/; then
+	git --no-pager diff --stat -- graph/ >&2
+	echo "go generate changed graph/: commit the regenerated code" >&2
+	exit 1
+fi
+
+echo "== vet and gofmt" >&2
+go vet ./...
+unformatted=$(gofmt -l $(git ls-files '*.go'))
+if [ -n "$unformatted" ]; then
+	echo "gofmt needed: $unformatted" >&2
+	exit 1
+fi
+
+if [ -z "${NEO4J_URI:-}" ]; then
+	if ! scripts/neo4j/neo4j.sh status >/dev/null 2>&1; then
+		started=1
+	fi
+	eval "$(scripts/neo4j/neo4j.sh start)"
+fi
+export NORMGRAPH_REQUIRE_NEO4J=1
+echo "== go test (Neo4j at $NEO4J_URI)" >&2
+go test -count=1 ./... "$@"
