@@ -116,13 +116,16 @@ ensure_jars() {
   fi
   require_mvn
   local tmp="$NEO4J_HOME_DIR/lib.tmp.$$"
-  rm -rf "$tmp"
+  # Leftovers of interrupted downloads (we hold the lock, so none is in use).
+  rm -rf "$NEO4J_HOME_DIR"/lib.tmp.*
   log "downloading Neo4j $NEO4J_VERSION jars with Maven (one time; into ~/.m2 and $LIB_DIR) ..."
   local t0=$SECONDS
-  # Maven prints to stdout: send it to stderr so `eval "$(neo4j.sh start)"` stays clean.
-  if ! mvn -q -B -Dstyle.color=never -f "$POM" dependency:copy-dependencies -DoutputDirectory="$tmp" >&2; then
+  # Maven's output goes to a file (stdout must stay clean for `eval "$(neo4j.sh start)"`).
+  local mvn_log="$NEO4J_HOME_DIR/maven-download.log"
+  if ! mvn -q -B -f "$POM" dependency:copy-dependencies -DoutputDirectory="$tmp" >"$mvn_log" 2>&1; then
+    tail -n 60 "$mvn_log" >&2
     rm -rf "$tmp"
-    die "Maven could not download the Neo4j jars (is Maven Central reachable? see the output above)"
+    die "Maven could not download the Neo4j jars (is Maven Central reachable? full output in $mvn_log)"
   fi
   compgen -G "$tmp/neo4j-$NEO4J_VERSION.jar" >/dev/null \
     || { rm -rf "$tmp"; die "Maven finished but $tmp/neo4j-$NEO4J_VERSION.jar is missing; check $POM"; }
@@ -172,12 +175,21 @@ check_password_matches_store() {
   fi
 }
 
+# Line counts of the logs before this start, so that failures show only new lines.
+declare -A LOG_MARK=()
+mark_logs() {
+  local f
+  for f in "$CONSOLE_LOG" "$LOGS_DIR/neo4j.log"; do
+    if [[ -f "$f" ]]; then LOG_MARK[$f]="$(wc -l <"$f")"; else LOG_MARK[$f]=0; fi
+  done
+}
+
 log_tail() {
   local f
   for f in "$CONSOLE_LOG" "$LOGS_DIR/neo4j.log"; do
     [[ -s "$f" ]] || continue
-    printf -- '---- last lines of %s ----\n' "$f" >&2
-    tail -n 40 "$f" >&2
+    printf -- '---- %s (this start, last 40 lines) ----\n' "$f" >&2
+    tail -n "+$((${LOG_MARK[$f]:-0} + 1))" "$f" | tail -n 40 >&2
   done
   printf -- '---- more in %s/debug.log ----\n' "$LOGS_DIR" >&2
 }
@@ -287,9 +299,8 @@ cmd_start() {
   local -a launcher=()
   # Own session and process group: not tied to the caller's terminal or job control.
   command -v setsid >/dev/null 2>&1 && launcher=(setsid)
-  {
-    printf '==== %s: neo4j.sh start (bolt port %s)\n' "$(date -u '+%Y-%m-%dT%H:%M:%SZ')" "$BOLT_PORT"
-  } >>"$CONSOLE_LOG"
+  mark_logs
+  printf '==== %s: neo4j.sh start (bolt port %s)\n' "$(date -u '+%Y-%m-%dT%H:%M:%SZ')" "$BOLT_PORT" >>"$CONSOLE_LOG"
   # stdin/stdout/stderr and the lock fd must not be inherited: `$(neo4j.sh start)`
   # would otherwise wait for the server to exit.
   (
