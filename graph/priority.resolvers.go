@@ -19,14 +19,14 @@ func (r *priorityResolver) Sources(ctx context.Context, obj *normgraph.Priority)
 // Fora is the resolver for the fora field.
 func (r *priorityResolver) Fora(ctx context.Context, obj *normgraph.Priority, filter *normgraph.Filter, first *int, after *string) (*normgraph.Page, error) {
 	t := in(normgraph.RelAdvances)
-	t.Filter = orEmpty(filter)
+	t.Kind, t.Filter = normgraph.KindForum, orEmpty(filter)
 	return r.related(ctx, obj.ID, t, first, after)
 }
 
 // Initiatives is the resolver for the initiatives field.
 func (r *priorityResolver) Initiatives(ctx context.Context, obj *normgraph.Priority, filter *normgraph.Filter, first *int, after *string) (*normgraph.Page, error) {
 	t := in(normgraph.RelAdvances)
-	t.Filter = orEmpty(filter)
+	t.Kind, t.Filter = normgraph.KindInitiative, orEmpty(filter)
 	return r.related(ctx, obj.ID, t, first, after)
 }
 

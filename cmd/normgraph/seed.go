@@ -5,9 +5,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/peterbourgon/ff/v3"
 	"github.com/peterbourgon/ff/v3/ffcli"
+
+	"github.com/normgraph/normgraph/internal/store/neo4jstore"
 )
 
 func newSeedCmd(common *commonFlags, opts []ff.Option, stdout, stderr io.Writer) *ffcli.Command {
@@ -43,8 +46,18 @@ func newSeedCmd(common *commonFlags, opts []ff.Option, stdout, stderr io.Writer)
 			if err != nil {
 				return fmt.Errorf("seed: %w", err)
 			}
-			fmt.Fprintln(stdout, rep.String())
+			fmt.Fprint(stdout, seedSummary(rep))
 			return nil
 		},
 	}
+}
+
+// seedSummary is the human summary of a seed run.
+func seedSummary(r *neo4jstore.SeedReport) string {
+	line := func(what string, c neo4jstore.SeedCounts) string {
+		return fmt.Sprintf("%-13s created %d, updated %d, deleted %d, unchanged %d\n",
+			what+":", c.Created, c.Updated, c.Deleted, c.Unchanged)
+	}
+	return line("nodes", r.Nodes) + line("relationships", r.Relationships) +
+		fmt.Sprintf("writes:       %d\ndataset:      %s\nelapsed:      %s\n", r.Writes, r.DatasetVersion, r.Elapsed.Round(time.Millisecond))
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/normgraph/normgraph/internal/dataset"
+	"github.com/normgraph/normgraph/internal/loader"
 	"github.com/normgraph/normgraph/internal/normgraph"
 	"github.com/normgraph/normgraph/internal/server"
 	"github.com/normgraph/normgraph/internal/store/memstore"
@@ -30,6 +31,7 @@ type serveFlags struct {
 	playground    bool
 	introspection bool
 	shutdown      time.Duration
+	batchWait     time.Duration
 	limits        server.Limits
 }
 
@@ -48,6 +50,11 @@ func newServeCmd(common *commonFlags, opts []ff.Option, stdout, stderr io.Writer
 	fs.DurationVar(&sf.limits.Timeout, "timeout", d.Timeout, "deadline of one request, carried down to the database")
 	fs.IntVar(&sf.limits.MaxInFlight, "max-in-flight", d.MaxInFlight, "cap on GraphQL requests in flight (more: HTTP 503)")
 	fs.IntVar(&sf.limits.MaxTokens, "max-tokens", d.MaxTokens, "cap on lexer tokens in one query")
+	fs.IntVar(&sf.limits.MaxDepth, "max-depth", d.MaxDepth, "cap on field nesting")
+	fs.IntVar(&sf.limits.MaxAliases, "max-aliases", d.MaxAliases, "cap on aliased fields per operation")
+	fs.IntVar(&sf.limits.MaxRootFields, "max-root-fields", d.MaxRootFields, "cap on root fields per operation")
+	fs.IntVar(&sf.limits.MaxComplexity, "max-complexity", d.MaxComplexity, "cap on estimated query cost (connections count first x children)")
+	fs.DurationVar(&sf.batchWait, "batch-wait", loader.DefaultWait, "dataloader batching window per nesting level")
 	return &ffcli.Command{
 		Name:       "serve",
 		ShortUsage: "normgraph serve [--addr :8080] [--data DIR] [--neo4j-uri URI [--seed]]",
@@ -80,6 +87,7 @@ func serve(ctx context.Context, log zerolog.Logger, common *commonFlags, sf serv
 		Limits:        sf.limits,
 		Playground:    sf.playground,
 		Introspection: sf.introspection,
+		BatchWait:     sf.batchWait,
 	})
 	ln, err := net.Listen("tcp", sf.addr)
 	if err != nil {
@@ -181,7 +189,7 @@ func openStore(ctx context.Context, log zerolog.Logger, common *commonFlags, see
 			closeFn()
 			return nil, nil, err
 		}
-		log.Info().Str("summary", rep.String()).Msg("seeded")
+		log.Info().Int("writes", rep.Writes).Str("version", rep.DatasetVersion).Dur("elapsed", rep.Elapsed).Msg("seeded")
 	}
 	return s, closeFn, nil
 }

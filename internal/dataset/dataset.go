@@ -77,41 +77,10 @@ func LoadDir(dir string) (*normgraph.Dataset, error) {
 // dataset shares memory between its values (dates, lists of source ids), so
 // callers treat it as read-only.
 func Load(fsys fs.FS) (*normgraph.Dataset, error) {
-	yamlFiles, err := fs.Glob(fsys, "*.yaml")
-	if err != nil {
-		return nil, fmt.Errorf("dataset: %w", err)
-	}
-	csvFiles, err := fs.Glob(fsys, "relations/*.csv")
-	if err != nil {
-		return nil, fmt.Errorf("dataset: %w", err)
-	}
-	// A .yml file would otherwise be skipped without a word and its data
-	// silently missing from the graph.
-	ymlFiles, err := fs.Glob(fsys, "*.yml")
-	if err != nil {
-		return nil, fmt.Errorf("dataset: %w", err)
-	}
-
 	l := newLoader()
-	for _, name := range ymlFiles {
-		l.problem(l.file(name), 1, "data files end in .yaml: rename to %s.yaml", strings.TrimSuffix(path.Base(name), ".yml"))
+	if err := l.run(fsys); err != nil {
+		return nil, fmt.Errorf("dataset: %w", err)
 	}
-	for _, name := range yamlFiles {
-		data, err := fs.ReadFile(fsys, name)
-		if err != nil {
-			return nil, fmt.Errorf("dataset: %w", err)
-		}
-		l.parseYAML(l.file(name), name, data)
-	}
-	l.index()
-	l.checkEntities()
-	l.resolvePending()
-	for _, name := range csvFiles {
-		if err := l.readCSV(fsys, name); err != nil {
-			return nil, fmt.Errorf("dataset: %w", err)
-		}
-	}
-	l.sortRelations()
 	if len(l.problems) > 0 {
 		slices.SortStableFunc(l.problems, func(a, b Problem) int {
 			return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line))
@@ -119,4 +88,58 @@ func Load(fsys fs.FS) (*normgraph.Dataset, error) {
 		return nil, &ValidationError{Problems: l.problems}
 	}
 	return l.dataset(), nil
+}
+
+// run reads and checks everything, collecting problems; the error is for
+// files that cannot be read.
+func (l *loader) run(fsys fs.FS) error {
+	yamlFiles, err := fs.Glob(fsys, "*.yaml")
+	if err != nil {
+		return err
+	}
+	csvFiles, err := fs.Glob(fsys, "relations/*.csv")
+	if err != nil {
+		return err
+	}
+	// A .yml file would otherwise be skipped without a word and its data
+	// silently missing from the graph.
+	ymlFiles, err := fs.Glob(fsys, "*.yml")
+	if err != nil {
+		return err
+	}
+	for _, name := range ymlFiles {
+		l.problem(l.file(name), 1, "data files end in .yaml: rename to %s.yaml", strings.TrimSuffix(path.Base(name), ".yml"))
+	}
+	files := make([]*yamlFile, len(yamlFiles))
+	for i, name := range yamlFiles {
+		data, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return err
+		}
+		files[i] = &yamlFile{name: name, fid: l.file(name), data: data}
+	}
+	decodeYAML(files)
+	for _, f := range files {
+		l.parseYAML(f)
+	}
+	l.index()
+	l.rankEntities()
+	l.checkEntities()
+	// Growing the records of a million rows by appending alone copies them
+	// some twenty times; a row takes at least ~40 bytes of CSV.
+	var csvBytes int64
+	for _, name := range csvFiles {
+		if st, err := fs.Stat(fsys, name); err == nil {
+			csvBytes += st.Size()
+		}
+	}
+	l.rels = make([]relRec, 0, len(l.pending)+int(csvBytes/40))
+	l.resolvePending()
+	for _, name := range csvFiles {
+		if err := l.readCSV(fsys, name); err != nil {
+			return err
+		}
+	}
+	l.sortRelations()
+	return nil
 }

@@ -26,6 +26,9 @@ type entry struct {
 	vals *values
 	// sources are the entity's own source ids, checked once the index exists.
 	sources []idRef
+	// fromRank and toRank order the entity as either end of a
+	// relationship; see rankEntities.
+	fromRank, toRank uint32
 }
 
 // what names e for messages: `country "usa"`.
@@ -42,15 +45,18 @@ type idRef struct {
 type pendingRel struct {
 	rel   *normgraph.Relation
 	owner *entry
-	field string // YAML key, for messages: "memberOf"
-	at    pos    // the ref item
-	own   []idRef
+	field string  // YAML key, for messages: "memberOf"
+	at    pos     // the ref item
+	own   []idRef // nil: inherits the owner's sources
+	// orphan says the owner cites no sources, so there is nothing to inherit.
+	orphan bool
 }
 
 // relRec is a resolved relationship and where it was defined; seq keeps the
 // order of definition so that the earlier of two duplicates is "first".
 type relRec struct {
 	rel *normgraph.Relation
+	key uint64 // see rankEntities
 	at  pos
 	seq int32
 }
@@ -75,6 +81,8 @@ type loader struct {
 	srcSets map[string][]string
 	slab    []normgraph.Relation
 
+	typeRank map[normgraph.RelationType]uint64
+
 	// prioritiesAt is where the first priorities list starts, to anchor
 	// "missing priority" problems.
 	prioritiesAt *pos
@@ -89,6 +97,8 @@ func newLoader() *loader {
 		dates:   map[string]*normgraph.Date{},
 		strs:    map[string]string{},
 		srcSets: map[string][]string{},
+
+		typeRank: map[normgraph.RelationType]uint64{},
 	}
 	for _, s := range l.specs {
 		l.byKey[s.key] = s
@@ -155,14 +165,21 @@ func (l *loader) newRelation() *normgraph.Relation {
 // order, so that duplicates name the earlier definition.
 func (l *loader) register(e *entry) { l.entries = append(l.entries, e) }
 
-// index builds the id index and reports duplicate ids.
+// index builds the id index and reports duplicate ids. Sources go first: an
+// entity that takes a source's id is the one reported, rather than every
+// citation of the source turning into "not a source".
 func (l *loader) index() {
-	for _, e := range l.entries {
-		if first, ok := l.byID[e.id]; ok {
-			l.problem(e.at.file, e.at.line, "duplicate id %q (first defined at %s)", e.id, l.where(first.at))
-			continue
+	for _, sources := range []bool{true, false} {
+		for _, e := range l.entries {
+			if (e.kind == "") != sources {
+				continue
+			}
+			if first, ok := l.byID[e.id]; ok {
+				l.problem(e.at.file, e.at.line, "duplicate id %q (first defined at %s)", e.id, l.where(first.at))
+				continue
+			}
+			l.byID[e.id] = e
 		}
-		l.byID[e.id] = e
 	}
 }
 
@@ -299,72 +316,73 @@ func (l *loader) resolvePending() {
 			}
 			r.SourceIDs = ids
 		}
-		if len(r.SourceIDs) == 0 && (p.own != nil || len(p.owner.sources) == 0) {
-			l.problem(p.at.file, p.at.line, "relationship %s has no sources: cite some here or on %s", r.ID(), p.owner.what())
+		if p.own == nil && p.orphan {
+			l.problem(p.at.file, p.at.line, "relationship %q has no sources: cite some here or on %s", r.ID(), p.owner.what())
 			ok = false
 		}
-		if ok {
-			l.rels = append(l.rels, relRec{rel: r, at: p.at, seq: int32(len(l.rels))})
+		// The relationships of a duplicate definition are checked but not
+		// kept: each would only echo the duplicate id as a duplicate triple.
+		if ok && l.byID[p.owner.id] == p.owner {
+			l.addRel(r, p.owner, to, p.at)
 		}
 	}
 	l.pending = nil
+}
+
+// rankEntities numbers the entities so that comparing (from, type, to) as
+// numbers orders relationships exactly as comparing their ids
+// "from:TYPE:to" does. Ids hold no ':', so that comparison is decided within
+// the first part that differs: from and type compared with their ':'
+// attached, to compared plainly. Sorting a million relationships by number
+// instead of by built id strings is what keeps start-up fast.
+func (l *loader) rankEntities() {
+	var ents []*entry
+	for _, e := range l.entries {
+		if e.kind != "" && l.byID[e.id] == e {
+			ents = append(ents, e)
+		}
+	}
+	slices.SortFunc(ents, func(a, b *entry) int { return compareParts(a.id, b.id) })
+	for i, e := range ents {
+		e.fromRank = uint32(i)
+	}
+	slices.SortFunc(ents, func(a, b *entry) int { return strings.Compare(a.id, b.id) })
+	for i, e := range ents {
+		e.toRank = uint32(i)
+	}
+	types := slices.Clone(normgraph.RelationTypes)
+	slices.SortFunc(types, func(a, b normgraph.RelationType) int { return compareParts(string(a), string(b)) })
+	for i, t := range types {
+		l.typeRank[t] = uint64(i)
+	}
+}
+
+// compareParts compares a+":" with b+":" without building them.
+func compareParts(a, b string) int { return normgraph.CompareIDPart(a, b) }
+
+// addRel records a resolved relationship between two indexed entities.
+func (l *loader) addRel(r *normgraph.Relation, from, to *entry, at pos) {
+	key := uint64(from.fromRank)<<36 | l.typeRank[r.Type]<<32 | uint64(to.toRank)
+	l.rels = append(l.rels, relRec{rel: r, key: key, at: at, seq: int32(len(l.rels))})
 }
 
 // sortRelations puts the relationships in canonical order and reports
 // duplicate (from, type, to) triples, which the order makes adjacent.
 func (l *loader) sortRelations() {
 	slices.SortFunc(l.rels, func(a, b relRec) int {
-		return cmp.Or(compareRelations(a.rel, b.rel), cmp.Compare(a.seq, b.seq))
+		return cmp.Or(cmp.Compare(a.key, b.key), cmp.Compare(a.seq, b.seq))
 	})
 	out := l.rels[:0]
+	var first relRec
 	for i, r := range l.rels {
-		if i > 0 && sameTriple(r.rel, l.rels[i-1].rel) {
-			first := l.rels[i-1]
-			for j := i - 1; j > 0 && sameTriple(l.rels[j-1].rel, r.rel); j-- {
-				first = l.rels[j-1]
-			}
+		if i > 0 && r.key == first.key {
 			l.problem(r.at.file, r.at.line, "duplicate relationship %q (first defined at %s)", r.rel.ID(), l.where(first.at))
 			continue
 		}
+		first = r
 		out = append(out, r)
 	}
 	l.rels = out
-}
-
-func sameTriple(a, b *normgraph.Relation) bool {
-	return a.From == b.From && a.Type == b.Type && a.To == b.To
-}
-
-// compareRelations orders relationships exactly as comparing their ids
-// (from:TYPE:to) would, without building the ids: sorting a million
-// relationships would otherwise allocate tens of millions of strings.
-func compareRelations(a, b *normgraph.Relation) int {
-	as := [5]string{a.From, ":", string(a.Type), ":", a.To}
-	bs := [5]string{b.From, ":", string(b.Type), ":", b.To}
-	i, j := 0, 0 // segment
-	x, y := 0, 0 // offset within segment
-	for {
-		for i < 5 && x == len(as[i]) {
-			i, x = i+1, 0
-		}
-		for j < 5 && y == len(bs[j]) {
-			j, y = j+1, 0
-		}
-		switch {
-		case i == 5 && j == 5:
-			return 0
-		case i == 5:
-			return -1
-		case j == 5:
-			return 1
-		}
-		// Compare the longest run both segments still have.
-		n := min(len(as[i])-x, len(bs[j])-y)
-		if c := strings.Compare(as[i][x:x+n], bs[j][y:y+n]); c != 0 {
-			return c
-		}
-		x, y = x+n, y+n
-	}
 }
 
 // dataset assembles the validated data in canonical order.

@@ -1,7 +1,9 @@
 package dataset
 
 import (
+	"fmt"
 	"regexp"
+	"strings"
 
 	"github.com/normgraph/normgraph/internal/normgraph"
 )
@@ -115,7 +117,8 @@ func specs() []*kindSpec {
 	sources := fieldSpec{name: "sources", typ: vSourceIDs, required: true, doc: "ids of the sources backing this entry"}
 	refs := func(n string, t normgraph.RelationType) fieldSpec {
 		e, _ := normgraph.EndpointsOf(t)
-		return fieldSpec{name: n, typ: vRefs, rel: t, doc: string(t) + " relationships to " + string(e.To) + " ids"}
+		return fieldSpec{name: n, typ: vRefs, rel: t, doc: fmt.Sprintf(
+			"%s relationships: %s ids, or mappings of to, since, until, role, note, sources", t, strings.ToLower(e.To.Label()))}
 	}
 	url := fieldSpec{name: "url", typ: vURL}
 
@@ -149,7 +152,7 @@ func specs() []*kindSpec {
 			{name: "iso3", typ: vISO3, required: true},
 			{name: "region", typ: vText, required: true},
 			{name: "subregion", typ: vText},
-			aliases, sources,
+			description, aliases, sources,
 			refs("memberOf", normgraph.RelMemberOf),
 			refs("participatesIn", normgraph.RelParticipatesIn),
 			refs("endorses", normgraph.RelEndorses),

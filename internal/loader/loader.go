@@ -15,10 +15,12 @@ import (
 	"github.com/normgraph/normgraph/internal/normgraph"
 )
 
-// wait is how long a loader collects keys before it calls the Store. Sibling
-// resolvers run concurrently and arrive within microseconds; a short window
-// keeps latency low while still batching a whole nesting level.
-const wait = 500 * time.Microsecond
+// DefaultWait is how long a loader collects keys before it calls the Store.
+// Sibling resolvers run concurrently and usually arrive within microseconds;
+// the window costs its length in latency per nesting level, so it stays
+// short. On a loaded machine a level can straggle past it and split into two
+// Store calls: still bounded, never one call per parent.
+const DefaultWait = time.Millisecond
 
 // Loaders are the dataloaders of one request. Create one per request: they
 // cache what they load for the life of the request.
@@ -44,8 +46,12 @@ type relatedSpec struct {
 	Page      normgraph.PageArgs
 }
 
-// New returns fresh loaders over store.
-func New(store normgraph.Store) *Loaders {
+// New returns fresh loaders over store that batch keys arriving within wait
+// (DefaultWait when zero).
+func New(store normgraph.Store, wait time.Duration) *Loaders {
+	if wait <= 0 {
+		wait = DefaultWait
+	}
 	l := &Loaders{specs: map[string]relatedSpec{}}
 	opts := []dataloadgen.Option{dataloadgen.WithWait(wait), dataloadgen.WithBatchCapacity(1000)}
 	l.entities = dataloadgen.NewLoader(func(ctx context.Context, ids []string) ([]normgraph.Entity, []error) {

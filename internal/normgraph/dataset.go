@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"slices"
+	"strings"
 )
 
 // Dataset is the whole curated graph as validated data: what the data files
@@ -21,7 +22,31 @@ type Dataset struct {
 func (d *Dataset) Sort() {
 	slices.SortFunc(d.Sources, func(a, b *Source) int { return cmp.Compare(a.ID, b.ID) })
 	slices.SortFunc(d.Entities, func(a, b Entity) int { return cmp.Compare(a.NodeID(), b.NodeID()) })
-	slices.SortFunc(d.Relations, func(a, b *Relation) int { return cmp.Compare(a.ID(), b.ID()) })
+	slices.SortFunc(d.Relations, CompareRelations)
+}
+
+// CompareRelations orders a and b as comparing a.ID() with b.ID() would,
+// without building the ids (sorting a million relationships must not
+// allocate two million strings).
+func CompareRelations(a, b *Relation) int {
+	return cmp.Or(CompareIDPart(a.From, b.From), CompareIDPart(string(a.Type), string(b.Type)), strings.Compare(a.To, b.To))
+}
+
+// CompareIDPart compares a+":" with b+":" without building them: one part
+// of a relationship id against another.
+func CompareIDPart(a, b string) int {
+	n := min(len(a), len(b))
+	if c := strings.Compare(a[:n], b[:n]); c != 0 {
+		return c
+	}
+	switch {
+	case len(a) == len(b):
+		return 0
+	case len(a) < len(b):
+		return cmp.Compare(':', b[n])
+	default:
+		return cmp.Compare(a[n], ':')
+	}
 }
 
 // Version is a short content hash of the dataset in canonical order: two

@@ -7,11 +7,11 @@ import (
 
 // Error codes: a short closed list. The API maps each to a GraphQL extensions.code.
 const (
-	EINVALID     = "invalid"      // bad argument or input; the message says which and why
-	ETOOCOMPLEX  = "too_complex"  // the request exceeds a configured limit
-	ETIMEOUT     = "timeout"      // the request's deadline passed
-	EUNAVAILABLE = "unavailable"  // the database cannot be reached
-	EINTERNAL    = "internal"     // anything else; details go to the log only
+	EINVALID     = "invalid"     // bad argument or input; the message says which and why
+	ETOOCOMPLEX  = "too_complex" // the request exceeds a configured limit
+	ETIMEOUT     = "timeout"     // the request's deadline passed
+	EUNAVAILABLE = "unavailable" // the database cannot be reached
+	EINTERNAL    = "internal"    // anything else; details go to the log only
 )
 
 // Error is a domain error with a code from the closed list above and a message

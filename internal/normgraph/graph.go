@@ -192,8 +192,8 @@ func ShortestPath(ctx context.Context, g Graph, q PathQuery) (*Path, error) {
 // Neighborhood collects the nodes within q.Depth hops of q.ID, passing only
 // through nodes of q.Kinds and relationships of q.Relations. When more than
 // q.Limit nodes are reached it keeps the nearest, then by label and id, and
-// sets Truncated. Edges are the relationships found while expanding whose two
-// ends are both kept, ordered by id. An unknown id gives an empty Subgraph.
+// sets Truncated. Edges are every relationship (of q.Relations) between two
+// kept nodes, ordered by id. An unknown id gives an empty Subgraph.
 func Neighborhood(ctx context.Context, g Graph, q NeighborhoodQuery) (*Subgraph, error) {
 	if err := q.Validate(); err != nil {
 		return nil, err
@@ -251,6 +251,28 @@ func Neighborhood(ctx context.Context, g Graph, q NeighborhoodQuery) (*Subgraph,
 	for _, r := range all {
 		sg.Nodes = append(sg.Nodes, r.node)
 		kept[r.node.ID] = true
+	}
+	// Nodes of the outer ring were reached but not expanded: look once more
+	// from the kept ones, so every relationship among kept nodes is drawn.
+	// Expanding only kept nodes keeps this bounded by the limit.
+	var outer []string
+	for _, id := range frontier {
+		if kept[id] {
+			outer = append(outer, id)
+		}
+	}
+	if len(outer) > 0 {
+		adj, err := g.Expand(ctx, outer, q.Relations)
+		if err != nil {
+			return nil, err
+		}
+		for _, id := range outer {
+			for _, a := range adj[id] {
+				if kept[a.Other.ID] {
+					rels[a.Rel.ID()] = a.Rel
+				}
+			}
+		}
 	}
 	for _, r := range rels {
 		if kept[r.From] && kept[r.To] {

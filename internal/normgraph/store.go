@@ -61,10 +61,27 @@ const (
 type Traversal struct {
 	Type      RelationType
 	Direction Direction
+	// Kind keeps only far ends of this kind; "" keeps all. ADVANCES, for one,
+	// reaches a priority from fora and initiatives alike.
+	Kind EntityKind
 	// AsOf keeps only relationships in force on that date; nil keeps all.
 	AsOf *Date
 	// Filter applies to the far ends.
 	Filter Filter
+}
+
+// Validate checks t's arguments.
+func (t Traversal) Validate() error {
+	if !t.Type.IsValid() {
+		return Errorf(EINVALID, "type: unknown relationship type %q", t.Type)
+	}
+	if t.Direction != Outgoing && t.Direction != Incoming {
+		return Errorf(EINVALID, "direction: must be Outgoing or Incoming, got %d", t.Direction)
+	}
+	if t.Kind != "" && !t.Kind.IsValid() {
+		return Errorf(EINVALID, "kind: unknown entity kind %q", t.Kind)
+	}
+	return nil
 }
 
 // Filter narrows a list of entities; all set fields must hold (AND). Each kind
@@ -106,6 +123,14 @@ const Unlimited = -1
 type PageArgs struct {
 	First int
 	After *Cursor
+}
+
+// Validate checks p's arguments; the API caps First further.
+func (p PageArgs) Validate() error {
+	if p.First < 0 && p.First != Unlimited {
+		return Errorf(EINVALID, "first: must not be negative, got %d", p.First)
+	}
+	return nil
 }
 
 // Page is one page of a list, in order.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime/debug"
+	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/rs/zerolog"
@@ -46,6 +47,9 @@ func presentError(ctx context.Context, err error) *gqlerror.Error {
 	case errors.Is(err, context.DeadlineExceeded):
 		gqlErr.Message = "request timed out"
 		setCode(gqlErr, CodeTimeout)
+	case gqlErr.Extensions["code"] == "COMPLEXITY_LIMIT_EXCEEDED",
+		strings.Contains(gqlErr.Message, "exceeded token limit"):
+		setCode(gqlErr, CodeQueryTooComplex)
 	case hasCode(gqlErr):
 		// gqlgen's own parse and validation errors: already specific and safe.
 	default:

@@ -31,6 +31,8 @@ type Config struct {
 	Playground bool
 	// Introspection allows schema introspection queries when true.
 	Introspection bool
+	// BatchWait is the dataloaders' batching window (loader.DefaultWait when zero).
+	BatchWait time.Duration
 }
 
 // Limits bound what one request may cost. See DefaultLimits for the defaults.
@@ -45,6 +47,14 @@ type Limits struct {
 	MaxInFlight int
 	// MaxTokens caps the lexer tokens of one query document.
 	MaxTokens int
+	// MaxDepth caps the nesting of fields.
+	MaxDepth int
+	// MaxAliases caps aliased fields per operation.
+	MaxAliases int
+	// MaxRootFields caps root fields per operation.
+	MaxRootFields int
+	// MaxComplexity caps the estimated cost (see graph.Complexity).
+	MaxComplexity int
 }
 
 // DefaultLimits are the documented defaults.
@@ -54,6 +64,12 @@ var DefaultLimits = Limits{
 	Timeout:      10 * time.Second,
 	MaxInFlight:  256,
 	MaxTokens:    15000,
+	// A three-level traversal (priority > fora > members > memberships) is
+	// depth 10 with Relay's edges/node levels; 15 leaves room for fragments.
+	MaxDepth:      15,
+	MaxAliases:    50,
+	MaxRootFields: 20,
+	MaxComplexity: 100_000,
 }
 
 func (l Limits) withDefaults() Limits {
@@ -73,6 +89,18 @@ func (l Limits) withDefaults() Limits {
 	if l.MaxTokens > 0 {
 		d.MaxTokens = l.MaxTokens
 	}
+	if l.MaxDepth > 0 {
+		d.MaxDepth = l.MaxDepth
+	}
+	if l.MaxAliases > 0 {
+		d.MaxAliases = l.MaxAliases
+	}
+	if l.MaxRootFields > 0 {
+		d.MaxRootFields = l.MaxRootFields
+	}
+	if l.MaxComplexity > 0 {
+		d.MaxComplexity = l.MaxComplexity
+	}
 	return d
 }
 
@@ -82,7 +110,8 @@ func New(cfg Config) http.Handler {
 	log := cfg.Logger
 
 	gql := handler.New(graph.NewExecutableSchema(graph.Config{
-		Resolvers: &graph.Resolver{Store: cfg.Store, MaxFirst: lim.MaxFirst},
+		Resolvers:  &graph.Resolver{Store: cfg.Store, MaxFirst: lim.MaxFirst},
+		Complexity: graph.Complexity(lim.MaxFirst),
 	}))
 	gql.AddTransport(transport.Options{})
 	gql.AddTransport(transport.GET{})
@@ -92,13 +121,15 @@ func New(cfg Config) http.Handler {
 	if cfg.Introspection {
 		gql.Use(extension.Introspection{})
 	}
+	gql.Use(shapeLimit{maxDepth: lim.MaxDepth, maxAliases: lim.MaxAliases, maxRootFields: lim.MaxRootFields})
+	gql.Use(extension.FixedComplexityLimit(lim.MaxComplexity))
 	gql.SetErrorPresenter(presentError)
 	gql.SetRecoverFunc(recoverPanic)
 	gql.AroundOperations(recordOperation)
 
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", limitInFlight(lim.MaxInFlight,
-		limitBody(lim.MaxBodyBytes, withLoaders(cfg.Store, gql))))
+		limitBody(lim.MaxBodyBytes, withLoaders(cfg.Store, cfg.BatchWait, gql))))
 	mux.HandleFunc("GET /livez", func(w http.ResponseWriter, _ *http.Request) {
 		writeText(w, http.StatusOK, "ok\n")
 	})
@@ -110,9 +141,9 @@ func New(cfg Config) http.Handler {
 }
 
 // withLoaders installs fresh dataloaders in every request's context.
-func withLoaders(store normgraph.Store, next http.Handler) http.Handler {
+func withLoaders(store normgraph.Store, wait time.Duration, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		next.ServeHTTP(w, r.WithContext(loader.With(r.Context(), loader.New(store))))
+		next.ServeHTTP(w, r.WithContext(loader.With(r.Context(), loader.New(store, wait))))
 	})
 }
 

@@ -175,6 +175,16 @@ func txTimeout(ctx context.Context) []func(*neo4j.TransactionConfig) {
 	return []func(*neo4j.TransactionConfig){neo4j.WithTxTimeout(left)}
 }
 
+// checkCtx fails fast on a finished context, before any work, so that an
+// expired request gets TIMEOUT from every method, as from memstore, even
+// from those that would answer without asking the database.
+func (s *Store) checkCtx(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return s.fail(ctx, err, "request")
+	}
+	return nil
+}
+
 // read runs one read query in a read transaction routed to readers.
 func (s *Store) read(ctx context.Context, name, cypher string, params map[string]any) (*neo4j.EagerResult, error) {
 	ctx, cancel := s.withDeadline(ctx)
@@ -183,7 +193,7 @@ func (s *Store) read(ctx context.Context, name, cypher string, params map[string
 		return nil, s.fail(ctx, err, "%s", name)
 	}
 	start := time.Now()
-	res, err := neo4j.ExecuteQuery(ctx, s.driver, cypher, params, neo4j.EagerResultTransformer(),
+	res, err := neo4j.ExecuteQuery(ctx, s.driver, cypher, params, neo4j.EagerResultTransformer,
 		neo4j.ExecuteQueryWithReadersRouting(),
 		neo4j.ExecuteQueryWithDatabase(s.db),
 		neo4j.ExecuteQueryWithTransactionConfig(txTimeout(ctx)...))
@@ -210,7 +220,7 @@ func (s *Store) fail(ctx context.Context, err error, format string, args ...any)
 	what := fmt.Sprintf(format, args...)
 	switch {
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(ctx.Err(), context.DeadlineExceeded), isServerTimeout(err):
-		return &wrapped{code: normgraph.Errorf(normgraph.ETIMEOUT, "database query timed out"), detail: what, cause: err}
+		return &wrapped{code: normgraph.Errorf(normgraph.ETIMEOUT, "the request timed out"), detail: what, cause: err}
 	case errors.Is(err, context.Canceled), errors.Is(ctx.Err(), context.Canceled):
 		// The caller went away: keep context.Canceled visible to errors.Is.
 		return fmt.Errorf("neo4jstore: %s: %w (%v)", what, context.Canceled, err)

@@ -1,0 +1,124 @@
+package memstore
+
+import (
+	"context"
+	"strings"
+
+	"github.com/normgraph/normgraph/internal/normgraph"
+)
+
+// Entities looks each id up in the id index; sources and unknown ids give nil.
+func (s *Store) Entities(ctx context.Context, ids []string) ([]normgraph.Entity, error) {
+	if err := checkCtx(ctx); err != nil {
+		return nil, err
+	}
+	out := make([]normgraph.Entity, len(ids))
+	for j, id := range ids {
+		if i, ok := s.byID[id]; ok {
+			out[j] = s.ents[i].e
+		}
+	}
+	return out, nil
+}
+
+// Sources looks each id up; unknown ids give nil.
+func (s *Store) Sources(ctx context.Context, ids []string) ([]*normgraph.Source, error) {
+	if err := checkCtx(ctx); err != nil {
+		return nil, err
+	}
+	out := make([]*normgraph.Source, len(ids))
+	for j, id := range ids {
+		out[j] = s.sources[id]
+	}
+	return out, nil
+}
+
+// CountriesByCode resolves ids and ISO codes in any case through one map
+// built by New.
+func (s *Store) CountriesByCode(ctx context.Context, codes []string) ([]*normgraph.Country, error) {
+	if err := checkCtx(ctx); err != nil {
+		return nil, err
+	}
+	out := make([]*normgraph.Country, len(codes))
+	for j, code := range codes {
+		if i, ok := s.codes[strings.ToLower(code)]; ok {
+			out[j] = s.ents[i].e.(*normgraph.Country)
+		}
+	}
+	return out, nil
+}
+
+// GraphNodes implements normgraph.Graph.
+func (s *Store) GraphNodes(ctx context.Context, ids []string) ([]*normgraph.GraphNode, error) {
+	if err := checkCtx(ctx); err != nil {
+		return nil, err
+	}
+	out := make([]*normgraph.GraphNode, len(ids))
+	for j, id := range ids {
+		if i, ok := s.byID[id]; ok {
+			n := s.graphNode(i)
+			out[j] = &n
+		}
+	}
+	return out, nil
+}
+
+// Expand implements normgraph.Graph: it reads the (node, type) buckets in
+// both directions, so its cost is the degree of the nodes asked about.
+func (s *Store) Expand(ctx context.Context, ids []string, relations []normgraph.RelationType) (map[string][]normgraph.Adjacency, error) {
+	if err := checkCtx(ctx); err != nil {
+		return nil, err
+	}
+	types, err := relTypes(relations)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string][]normgraph.Adjacency, len(ids))
+	for _, id := range ids {
+		i, ok := s.byID[id]
+		if !ok {
+			continue
+		}
+		if _, done := out[id]; done {
+			continue
+		}
+		var adj []normgraph.Adjacency
+		for _, t := range types {
+			for _, c := range []*csr{&s.out, &s.in} {
+				for _, h := range c.bucket(i, t) {
+					adj = append(adj, normgraph.Adjacency{Rel: s.rels[h.rel], Other: s.graphNode(h.other)})
+				}
+			}
+		}
+		out[id] = adj
+	}
+	return out, nil
+}
+
+var allRelTypes = func() []int {
+	ts := make([]int, numRels)
+	for t := range ts {
+		ts[t] = t
+	}
+	return ts
+}()
+
+// relTypes turns a relations argument into bucket indices; empty means all.
+func relTypes(relations []normgraph.RelationType) ([]int, error) {
+	if len(relations) == 0 {
+		return allRelTypes, nil
+	}
+	ts := make([]int, 0, len(relations))
+	var seen [numRels]bool
+	for _, r := range relations {
+		t := relIndex(r)
+		if t < 0 {
+			return nil, normgraph.Errorf(normgraph.EINVALID, "relations: unknown relationship type %q", r)
+		}
+		if !seen[t] {
+			seen[t] = true
+			ts = append(ts, t)
+		}
+	}
+	return ts, nil
+}

@@ -1,0 +1,426 @@
+// Package memstore is the embedded in-memory backend: it indexes a validated
+// normgraph.Dataset once and then answers every Store question from immutable
+// slices and maps, so it needs no set-up and no locks, and serves as the fast
+// reference the Neo4j backend is checked against (internal/store/storetest).
+package memstore
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/normgraph/normgraph/internal/normgraph"
+)
+
+var (
+	_ normgraph.Store = (*Store)(nil)
+	_ normgraph.Graph = (*Store)(nil)
+)
+
+// numRels is the number of relationship types: adjacency is bucketed per
+// (node, type) so that a 1-hop traversal touches only the relationships it follows.
+const numRels = 9
+
+// Store is an immutable, indexed view of one dataset. Every method only reads
+// what New built, so a Store is safe for any number of concurrent callers.
+//
+// The entities, sources and relations it returns are the dataset's own
+// values, shared between callers: they must be treated as read-only.
+type Store struct {
+	version string
+	stats   normgraph.Stats
+
+	// ents is indexed by entity index (position in the dataset); everything
+	// else refers to entities by that int32 index to keep indexes small.
+	ents   []entry
+	byID   map[string]int32
+	byKind [5][]int32 // entity indices per kind, in list order
+	// rank is each entity's position in list order (SortKey, id) across all
+	// kinds: buckets are sorted by it, and membership tests binary-search it.
+	rank  []int32
+	codes map[string]int32
+
+	sources   map[string]*normgraph.Source
+	srcSorted []*normgraph.Source
+
+	rels    []*normgraph.Relation
+	out, in csr
+
+	byDegree []int32 // every entity, in Subgraph order
+
+	search tokenIndex
+}
+
+// entry is what the store keeps per entity, precomputed so that listing,
+// filtering and paging never recompute keys or lower-case strings per call.
+type entry struct {
+	e     normgraph.Entity
+	id    string
+	key   string // normgraph.SortKey
+	label string // normgraph.GraphLabel
+	kind  normgraph.EntityKind
+	// names are the name and aliases, lower-cased, for Filter.NameContains.
+	names []string
+	// region and subregion, lower-cased (countries only), for Filter.Region.
+	region, subregion string
+	// toks are the entity's search tokens, sorted and unique.
+	toks []string
+}
+
+// half is one relationship seen from one end: the relationship and the
+// entity at the other end.
+type half struct{ rel, other int32 }
+
+// csr is adjacency in compressed-sparse-row form: bucket b = node*numRels+type
+// holds adj[off[b]:off[b+1]], sorted by the far end's list order, so pages of
+// a traversal come out in order and "is x linked to y" is a binary search.
+type csr struct {
+	off []int32
+	adj []half
+}
+
+func (c *csr) bucket(node int32, t int) []half {
+	b := int(node)*numRels + t
+	return c.adj[c.off[b]:c.off[b+1]]
+}
+
+// count is the number of relationships in all buckets of node.
+func (c *csr) count(node int32) int {
+	return int(c.off[(int(node)+1)*numRels] - c.off[int(node)*numRels])
+}
+
+func kindIndex(k normgraph.EntityKind) int {
+	switch k {
+	case normgraph.KindPriority:
+		return 0
+	case normgraph.KindNorm:
+		return 1
+	case normgraph.KindCountry:
+		return 2
+	case normgraph.KindForum:
+		return 3
+	case normgraph.KindInitiative:
+		return 4
+	}
+	return -1
+}
+
+func relIndex(t normgraph.RelationType) int {
+	switch t {
+	case normgraph.RelAdvances:
+		return 0
+	case normgraph.RelSupports:
+		return 1
+	case normgraph.RelAffirms:
+		return 2
+	case normgraph.RelPromotes:
+		return 3
+	case normgraph.RelMemberOf:
+		return 4
+	case normgraph.RelParticipatesIn:
+		return 5
+	case normgraph.RelEndorses:
+		return 6
+	case normgraph.RelHostedBy:
+		return 7
+	case normgraph.RelLeads:
+		return 8
+	}
+	return -1
+}
+
+// New indexes ds. It checks what the indexes rely on (no nil or duplicate
+// ids, no dangling or ill-typed relationships) and reports the first problem;
+// full validation with line numbers is the dataset package's job. ds must not
+// be modified afterwards: the store shares its values.
+func New(ds *normgraph.Dataset) (*Store, error) {
+	if ds == nil {
+		return nil, errors.New("memstore: nil dataset")
+	}
+	s := &Store{}
+	if err := s.indexSources(ds.Sources); err != nil {
+		return nil, err
+	}
+	if err := s.indexEntities(ds.Entities); err != nil {
+		return nil, err
+	}
+	for i, r := range ds.Relations {
+		if r == nil {
+			return nil, fmt.Errorf("memstore: relation %d is nil", i)
+		}
+	}
+	// Hashing the whole dataset is the slowest step of start-up and needs
+	// nothing from the indexes: do it alongside them.
+	version := make(chan string, 1)
+	go func() { version <- ds.Version() }()
+
+	byRel, err := s.indexRelations(ds.Relations)
+	if err != nil {
+		return nil, err // the hash finishes on its own; the channel is buffered
+	}
+	s.indexDegrees()
+	s.search = buildTokenIndex(s.ents)
+
+	byKind := make(map[normgraph.EntityKind]int, len(normgraph.EntityKinds))
+	for k, list := range s.byKind {
+		byKind[normgraph.EntityKinds[k]] = len(list)
+	}
+	s.version = <-version
+	s.stats = *normgraph.NewStats(byKind, byRel, len(s.sources), s.version)
+	return s, nil
+}
+
+func (s *Store) indexSources(sources []*normgraph.Source) error {
+	s.sources = make(map[string]*normgraph.Source, len(sources))
+	for i, src := range sources {
+		if src == nil {
+			return fmt.Errorf("memstore: source %d is nil", i)
+		}
+		if _, dup := s.sources[src.ID]; dup {
+			return fmt.Errorf("memstore: duplicate source id %q", src.ID)
+		}
+		s.sources[src.ID] = src
+	}
+	s.srcSorted = slices.Clone(sources)
+	slices.SortFunc(s.srcSorted, func(a, b *normgraph.Source) int {
+		return cmp.Or(cmp.Compare(a.Title, b.Title), cmp.Compare(a.ID, b.ID))
+	})
+	return nil
+}
+
+func (s *Store) indexEntities(ents []normgraph.Entity) error {
+	if len(ents) > 1<<31-1 {
+		return errors.New("memstore: too many entities")
+	}
+	s.ents = make([]entry, len(ents))
+	s.byID = make(map[string]int32, len(ents))
+	var nCountries int
+	for i, e := range ents {
+		if err := checkEntity(e); err != nil {
+			return fmt.Errorf("memstore: entity %d: %w", i, err)
+		}
+		b := e.Base()
+		if _, dup := s.byID[b.ID]; dup {
+			return fmt.Errorf("memstore: duplicate entity id %q", b.ID)
+		}
+		if _, dup := s.sources[b.ID]; dup {
+			return fmt.Errorf("memstore: id %q names both a source and an entity", b.ID)
+		}
+		s.byID[b.ID] = int32(i)
+		en := entry{
+			e: e, id: b.ID, key: normgraph.SortKey(e), label: normgraph.GraphLabel(e), kind: b.Kind,
+			names: make([]string, 0, 1+len(b.Aliases)),
+		}
+		en.names = append(en.names, strings.ToLower(b.Name))
+		for _, a := range b.Aliases {
+			en.names = append(en.names, strings.ToLower(a))
+		}
+		if c, ok := e.(*normgraph.Country); ok {
+			en.region, en.subregion = strings.ToLower(c.Region), strings.ToLower(c.Subregion)
+			nCountries++
+		}
+		s.ents[i] = en
+	}
+
+	// One global list order: any subset read in this order is in list order,
+	// so per-kind lists, adjacency buckets and filter results need no sorting.
+	order := make([]int32, len(ents))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortFunc(order, func(a, b int32) int {
+		return cmp.Or(cmp.Compare(s.ents[a].key, s.ents[b].key), cmp.Compare(s.ents[a].id, s.ents[b].id))
+	})
+	for k := range s.byKind {
+		s.byKind[k] = make([]int32, 0)
+	}
+	s.rank = make([]int32, len(ents))
+	for pos, i := range order {
+		s.rank[i] = int32(pos)
+		k := kindIndex(s.ents[i].kind)
+		s.byKind[k] = append(s.byKind[k], i)
+	}
+
+	// Ids win over alpha-3 codes and alpha-3 over alpha-2 when they collide,
+	// so a country is always reachable by its own id.
+	s.codes = make(map[string]int32, 3*nCountries)
+	for _, pass := range []func(*normgraph.Country) string{
+		func(c *normgraph.Country) string { return c.ISO2 },
+		func(c *normgraph.Country) string { return c.ISO3 },
+		func(c *normgraph.Country) string { return c.ID },
+	} {
+		for _, i := range s.byKind[kindIndex(normgraph.KindCountry)] {
+			if code := pass(s.ents[i].e.(*normgraph.Country)); code != "" {
+				s.codes[strings.ToLower(code)] = i
+			}
+		}
+	}
+	return nil
+}
+
+// checkEntity rejects what would make the store panic later: nil values and
+// kinds that disagree with the Go type.
+func checkEntity(e normgraph.Entity) error {
+	var want normgraph.EntityKind
+	var isNil bool
+	switch v := e.(type) {
+	case nil:
+		return errors.New("nil entity")
+	case *normgraph.Priority:
+		want, isNil = normgraph.KindPriority, v == nil
+	case *normgraph.Norm:
+		want, isNil = normgraph.KindNorm, v == nil
+	case *normgraph.Country:
+		want, isNil = normgraph.KindCountry, v == nil
+	case *normgraph.Forum:
+		want, isNil = normgraph.KindForum, v == nil
+	case *normgraph.Initiative:
+		want, isNil = normgraph.KindInitiative, v == nil
+	default:
+		return fmt.Errorf("unsupported entity type %T", e)
+	}
+	if isNil {
+		return errors.New("nil entity")
+	}
+	if k := e.Base().Kind; k != want {
+		return fmt.Errorf("%q has kind %q but is a %s", e.Base().ID, k, want)
+	}
+	return nil
+}
+
+func (s *Store) indexRelations(rels []*normgraph.Relation) (map[normgraph.RelationType]int, error) {
+	n, m := len(s.ents), len(rels)
+	if m > 1<<31-1 || n*numRels+1 > 1<<31-1 {
+		return nil, errors.New("memstore: too many relations")
+	}
+	s.rels = rels
+	from := make([]int32, m)
+	to := make([]int32, m)
+	typ := make([]uint8, m)
+	counts := make([]int, numRels)
+	for r, rel := range rels {
+		t := relIndex(rel.Type)
+		if t < 0 {
+			return nil, fmt.Errorf("memstore: relation %s: unknown type", rel.ID())
+		}
+		f, ok := s.byID[rel.From]
+		if !ok {
+			return nil, fmt.Errorf("memstore: relation %s: unknown entity %q", rel.ID(), rel.From)
+		}
+		o, ok := s.byID[rel.To]
+		if !ok {
+			return nil, fmt.Errorf("memstore: relation %s: unknown entity %q", rel.ID(), rel.To)
+		}
+		if err := normgraph.CheckEndpoints(rel.Type, s.ents[f].kind, s.ents[o].kind); err != nil {
+			return nil, fmt.Errorf("memstore: relation %s: %w", rel.ID(), err)
+		}
+		from[r], to[r], typ[r] = f, o, uint8(t)
+		counts[t]++
+	}
+
+	s.out = buildCSR(n, m, typ, from, to, s.rank)
+	s.in = buildCSR(n, m, typ, to, from, s.rank)
+	// (from, type, to) is unique: within an out bucket sorted by far end,
+	// a duplicate sits next to its twin.
+	for b := 0; b+1 < len(s.out.off); b++ {
+		bucket := s.out.adj[s.out.off[b]:s.out.off[b+1]]
+		for j := 1; j < len(bucket); j++ {
+			if bucket[j].other == bucket[j-1].other {
+				return nil, fmt.Errorf("memstore: duplicate relation %s", rels[bucket[j].rel].ID())
+			}
+		}
+	}
+
+	byRel := make(map[normgraph.RelationType]int, numRels)
+	for t, c := range counts {
+		byRel[normgraph.RelationTypes[t]] = c
+	}
+	return byRel, nil
+}
+
+// buildCSR buckets every relationship by (near, type), each bucket sorted by
+// the far end's rank. Two counting sorts keep it linear in the dataset size,
+// which is what keeps start-up fast at a million relationships.
+func buildCSR(n, m int, typ []uint8, near, far, rank []int32) csr {
+	// Counting sort by the far end's rank.
+	cnt := make([]int32, n+1)
+	for r := 0; r < m; r++ {
+		cnt[rank[far[r]]+1]++
+	}
+	for i := 1; i <= n; i++ {
+		cnt[i] += cnt[i-1]
+	}
+	byFar := make([]int32, m)
+	for r := 0; r < m; r++ {
+		p := &cnt[rank[far[r]]]
+		byFar[*p] = int32(r)
+		*p++
+	}
+	// Stable distribution into buckets keeps each bucket in far-end order.
+	off := make([]int32, n*numRels+1)
+	for r := 0; r < m; r++ {
+		off[int(near[r])*numRels+int(typ[r])+1]++
+	}
+	for b := 1; b < len(off); b++ {
+		off[b] += off[b-1]
+	}
+	next := slices.Clone(off[:len(off)-1])
+	adj := make([]half, m)
+	for _, r := range byFar {
+		b := int(near[r])*numRels + int(typ[r])
+		adj[next[b]] = half{rel: r, other: far[r]}
+		next[b]++
+	}
+	return csr{off: off, adj: adj}
+}
+
+func (s *Store) degree(i int32) int { return s.out.count(i) + s.in.count(i) }
+
+func (s *Store) indexDegrees() {
+	deg := make([]int, len(s.ents))
+	s.byDegree = make([]int32, len(s.ents))
+	for i := range s.byDegree {
+		s.byDegree[i] = int32(i)
+		deg[i] = s.degree(int32(i))
+	}
+	slices.SortFunc(s.byDegree, func(a, b int32) int {
+		return cmp.Or(cmp.Compare(deg[b], deg[a]),
+			cmp.Compare(s.ents[a].label, s.ents[b].label), cmp.Compare(s.ents[a].id, s.ents[b].id))
+	})
+}
+
+func (s *Store) graphNode(i int32) normgraph.GraphNode {
+	en := &s.ents[i]
+	return normgraph.GraphNode{ID: en.id, Kind: en.kind, Label: en.label, Degree: s.degree(i)}
+}
+
+// checkCtx turns a finished context into an error, so a request past its
+// deadline gets the same TIMEOUT answer from this store as from Neo4j.
+func checkCtx(ctx context.Context) error {
+	err := ctx.Err()
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		return fmt.Errorf("memstore: %w: %w", normgraph.Errorf(normgraph.ETIMEOUT, "the request timed out"), err)
+	}
+	return fmt.Errorf("memstore: %w", err)
+}
+
+// Ping always succeeds once New has: the data is in memory.
+func (s *Store) Ping(ctx context.Context) error { return checkCtx(ctx) }
+
+// Stats returns the counts computed by New; the slices are fresh copies so
+// callers may keep or modify them.
+func (s *Store) Stats(ctx context.Context) (*normgraph.Stats, error) {
+	if err := checkCtx(ctx); err != nil {
+		return nil, err
+	}
+	st := s.stats
+	st.ByKind = slices.Clone(st.ByKind)
+	st.ByRelation = slices.Clone(st.ByRelation)
+	return &st, nil
+}

@@ -1,0 +1,433 @@
+package neo4jstore
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/normgraph/normgraph/internal/normgraph"
+)
+
+// Property names. Besides the curated fields, entity nodes carry values that
+// let Cypher answer like memstore does: sortKey (list order), label (drawing
+// text), searchText (full-text index input), names and regionKeys (lowercased
+// in Go so case-insensitive filters fold case exactly as Go does), and iso2Key
+// and iso3Key (indexed lowercase codes for CountriesByCode).
+const (
+	propID          = "id"
+	propKind        = "kind"
+	propName        = "name"
+	propDescription = "description"
+	propAliases     = "aliases"
+	propSources     = "sources"
+	propSortKey     = "sortKey"
+	propLabel       = "label"
+	propSearchText  = "searchText"
+	propNames       = "names"
+	propRegionKeys  = "regionKeys"
+	propISO2Key     = "iso2Key"
+	propISO3Key     = "iso3Key"
+	propHash        = "hash"
+
+	propSince = "since"
+	propUntil = "until"
+	propRole  = "role"
+	propNote  = "note"
+)
+
+// layoutVersion is part of every content hash: bumping it when the property
+// layout changes makes the next Seed rewrite every node and relationship.
+const layoutVersion = "3"
+
+// nodeRow is one node as Seed writes it.
+type nodeRow struct {
+	id    string
+	label string // the kind label, or labelSource
+	hash  int64
+	props map[string]any
+}
+
+// param is the row as a Cypher parameter.
+func (r nodeRow) param() map[string]any {
+	return map[string]any{"id": r.id, "hash": r.hash, "props": r.props}
+}
+
+// props is a property map that leaves out zero values: an absent property
+// reads back as the zero value, and Neo4j cannot store nulls anyway.
+type props map[string]any
+
+func (p props) str(k, v string) {
+	if v != "" {
+		p[k] = v
+	}
+}
+
+func (p props) strs(k string, v []string) {
+	if len(v) > 0 {
+		p[k] = v
+	}
+}
+
+func (p props) int(k string, v int) {
+	if v != 0 {
+		p[k] = int64(v)
+	}
+}
+
+func (p props) date(k string, d *normgraph.Date) {
+	if d != nil && !d.IsZero() {
+		p[k] = d.String()
+	}
+}
+
+// contentHash identifies the content of a node or relationship, so that Seed
+// can skip what has not changed. It must only see the curated content and the
+// values derived from it, never values that differ between runs. The encoding
+// is hand-rolled (sorted keys, length-prefixed values) because Seed hashes
+// every relationship of the dataset on every run. 64 bits are plenty to
+// detect a change, and an integer property is the cheapest Neo4j stores.
+func contentHash(kind string, p props) int64 {
+	keys := make([]string, 0, len(p))
+	for k := range p {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	h := sha256.New()
+	buf := make([]byte, 0, 256)
+	str := func(s string) {
+		buf = binary.AppendUvarint(buf, uint64(len(s)))
+		buf = append(buf, s...)
+	}
+	str(layoutVersion)
+	str(kind)
+	for _, k := range keys {
+		str(k)
+		switch v := p[k].(type) {
+		case string:
+			buf = append(buf, 's')
+			str(v)
+		case int64:
+			buf = append(buf, 'i')
+			buf = binary.AppendVarint(buf, v)
+		case []string:
+			buf = append(buf, 'l')
+			buf = binary.AppendUvarint(buf, uint64(len(v)))
+			for _, x := range v {
+				str(x)
+			}
+		default:
+			panic(fmt.Sprintf("neo4jstore: hash of %s: property %s has type %T", kind, k, v))
+		}
+	}
+	h.Write(buf)
+	var sum [sha256.Size]byte
+	return int64(binary.BigEndian.Uint64(h.Sum(sum[:0])))
+}
+
+// entityRow is how an entity is stored.
+func entityRow(e normgraph.Entity) nodeRow {
+	b := e.Base()
+	p := props{}
+	p.str(propID, b.ID)
+	p.str(propKind, string(b.Kind))
+	p.str(propName, b.Name)
+	p.str(propDescription, b.Description)
+	p.strs(propAliases, b.Aliases)
+	p.strs(propSources, b.SourceIDs)
+	p[propSortKey] = normgraph.SortKey(e)
+	p[propLabel] = normgraph.GraphLabel(e)
+	p[propSearchText] = normgraph.SearchText(e)
+	p.strs(propNames, nameKeys(e))
+	switch v := e.(type) {
+	case *normgraph.Priority:
+		p.str("shortName", v.ShortName)
+		p.int("order", v.Order)
+	case *normgraph.Norm:
+		p.str("code", v.Code)
+		p.str("text", v.Text)
+		p.str("framework", v.Framework)
+	case *normgraph.Country:
+		p.str("iso2", v.ISO2)
+		p.str("iso3", v.ISO3)
+		p.str("region", v.Region)
+		p.str("subregion", v.Subregion)
+		p.str(propISO2Key, strings.ToLower(v.ISO2))
+		p.str(propISO3Key, strings.ToLower(v.ISO3))
+		var keys []string
+		for _, r := range []string{v.Region, v.Subregion} {
+			if r != "" {
+				keys = append(keys, strings.ToLower(r))
+			}
+		}
+		p.strs(propRegionKeys, keys)
+	case *normgraph.Forum:
+		p.str("acronym", v.Acronym)
+		p.str("type", v.Type)
+		p.int("founded", v.Founded)
+		p.str("url", v.URL)
+	case *normgraph.Initiative:
+		p.str("type", v.Type)
+		p.date("launched", v.Launched)
+		p.str("url", v.URL)
+	}
+	label := kindLabel[b.Kind]
+	h := contentHash(label, p)
+	p[propHash] = h
+	return nodeRow{id: b.ID, label: label, hash: h, props: p}
+}
+
+// nameKeys are the lowercased texts Filter.NameContains looks in.
+func nameKeys(e normgraph.Entity) []string {
+	b := e.Base()
+	keys := []string{strings.ToLower(b.Name)}
+	for _, a := range b.Aliases {
+		keys = append(keys, strings.ToLower(a))
+	}
+	return keys
+}
+
+// sourceRow is how a source is stored.
+func sourceRow(s *normgraph.Source) nodeRow {
+	p := props{}
+	p.str(propID, s.ID)
+	p["title"] = s.Title // always set: lists of sources sort by it
+	p.str("publisher", s.Publisher)
+	p.date("published", s.Published)
+	p.str("url", s.URL)
+	p.date("asOf", s.AsOf)
+	h := contentHash(labelSource, p)
+	p[propHash] = h
+	return nodeRow{id: s.ID, label: labelSource, hash: h, props: p}
+}
+
+// relRow is one relationship as Seed writes it.
+type relRow struct {
+	from, to string
+	hash     int64
+	props    map[string]any
+}
+
+func (r relRow) param() map[string]any {
+	return map[string]any{"from": r.from, "to": r.to, "hash": r.hash, "props": r.props}
+}
+
+// relationRow is how a relationship is stored. Dates keep the curator's
+// precision ("2011", "2011-05", "2011-05-16"); asOf filters compare them as
+// strings with the full first-day string of asOf (see query.inForce), which
+// spares a second, typed property per date on every relationship.
+func relationRow(r *normgraph.Relation) relRow {
+	p := relProps(r)
+	h := contentHash(relType[r.Type], p)
+	p[propHash] = h
+	return relRow{from: r.From, to: r.To, hash: h, props: p}
+}
+
+// relProps are a relationship's stored properties, without the hash.
+func relProps(r *normgraph.Relation) props {
+	p := make(props, 4)
+	p.date(propSince, r.Since)
+	p.date(propUntil, r.Until)
+	p.str(propRole, r.Role)
+	p.str(propNote, r.Note)
+	p.strs(propSources, r.SourceIDs)
+	return p
+}
+
+// ---------------------------------------------------------------- decoding
+
+// decoder reads a property map, converting driver types to domain types and
+// remembering the first mismatch, so that decoding code stays linear.
+type decoder struct {
+	what string
+	p    map[string]any
+	err  error
+}
+
+func (d *decoder) fail(k string, v any, want string) {
+	if d.err == nil {
+		d.err = fmt.Errorf("%s: property %s is %T, want %s", d.what, k, v, want)
+	}
+}
+
+func (d *decoder) str(k string) string {
+	v, ok := d.p[k]
+	if !ok || v == nil {
+		return ""
+	}
+	s, ok := v.(string)
+	if !ok {
+		d.fail(k, v, "string")
+	}
+	return s
+}
+
+// strs reads a list of strings; absent and empty both read as nil, matching
+// how props.strs writes them.
+func (d *decoder) strs(k string) []string {
+	v, ok := d.p[k]
+	if !ok || v == nil {
+		return nil
+	}
+	l, ok := v.([]any)
+	if !ok {
+		d.fail(k, v, "list")
+		return nil
+	}
+	if len(l) == 0 {
+		return nil
+	}
+	out := make([]string, 0, len(l))
+	for _, x := range l {
+		s, ok := x.(string)
+		if !ok {
+			d.fail(k, x, "list of strings")
+			return nil
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+func (d *decoder) int(k string) int {
+	v, ok := d.p[k]
+	if !ok || v == nil {
+		return 0
+	}
+	i, ok := v.(int64)
+	if !ok {
+		d.fail(k, v, "integer")
+	}
+	return int(i)
+}
+
+func (d *decoder) date(k string) *normgraph.Date {
+	s := d.str(k)
+	if s == "" {
+		return nil
+	}
+	t, err := normgraph.ParseDate(s)
+	if err != nil {
+		if d.err == nil {
+			d.err = fmt.Errorf("%s: property %s: %w", d.what, k, err)
+		}
+		return nil
+	}
+	return &t
+}
+
+// kindOf finds the entity kind among a node's labels.
+func kindOf(labels []string) (normgraph.EntityKind, bool) {
+	for _, l := range labels {
+		if k, ok := labelKind[l]; ok {
+			return k, true
+		}
+	}
+	return "", false
+}
+
+// decodeEntity turns an entity node back into the domain value Seed wrote.
+func decodeEntity(n neo4j.Node) (normgraph.Entity, error) {
+	kind, ok := kindOf(n.Labels)
+	if !ok {
+		return nil, fmt.Errorf("node %v has no entity label", n.Labels)
+	}
+	d := &decoder{p: n.Props}
+	b := normgraph.EntityBase{
+		ID:          d.str(propID),
+		Kind:        kind,
+		Name:        d.str(propName),
+		Description: d.str(propDescription),
+		Aliases:     d.strs(propAliases),
+		SourceIDs:   d.strs(propSources),
+	}
+	d.what = "entity " + b.ID
+	var e normgraph.Entity
+	switch kind {
+	case normgraph.KindPriority:
+		e = &normgraph.Priority{EntityBase: b, ShortName: d.str("shortName"), Order: d.int("order")}
+	case normgraph.KindNorm:
+		e = &normgraph.Norm{EntityBase: b, Code: d.str("code"), Text: d.str("text"), Framework: d.str("framework")}
+	case normgraph.KindCountry:
+		e = &normgraph.Country{EntityBase: b, ISO2: d.str("iso2"), ISO3: d.str("iso3"),
+			Region: d.str("region"), Subregion: d.str("subregion")}
+	case normgraph.KindForum:
+		e = &normgraph.Forum{EntityBase: b, Acronym: d.str("acronym"), Type: d.str("type"),
+			Founded: d.int("founded"), URL: d.str("url")}
+	case normgraph.KindInitiative:
+		e = &normgraph.Initiative{EntityBase: b, Type: d.str("type"), Launched: d.date("launched"), URL: d.str("url")}
+	default:
+		return nil, fmt.Errorf("node %s: unknown kind %s", b.ID, kind)
+	}
+	return e, d.err
+}
+
+func decodeSource(n neo4j.Node) (*normgraph.Source, error) {
+	d := &decoder{p: n.Props}
+	s := &normgraph.Source{ID: d.str(propID)}
+	d.what = "source " + s.ID
+	s.Title = d.str("title")
+	s.Publisher = d.str("publisher")
+	s.Published = d.date("published")
+	s.URL = d.str("url")
+	s.AsOf = d.date("asOf")
+	return s, d.err
+}
+
+// decodeRelation rebuilds a relationship from its type name, its ends' ids
+// and its properties.
+func decodeRelation(typ, from, to string, p map[string]any) (*normgraph.Relation, error) {
+	t := normgraph.RelationType(typ)
+	if _, ok := relType[t]; !ok {
+		return nil, fmt.Errorf("relationship %s-[%s]->%s: unknown type", from, typ, to)
+	}
+	d := &decoder{what: "relationship " + normgraph.RelationID(from, t, to), p: p}
+	r := &normgraph.Relation{
+		Type:      t,
+		From:      from,
+		To:        to,
+		Since:     d.date(propSince),
+		Until:     d.date(propUntil),
+		Role:      d.str(propRole),
+		Note:      d.str(propNote),
+		SourceIDs: d.strs(propSources),
+	}
+	return r, d.err
+}
+
+func anyStrings(l []any) []string {
+	out := make([]string, 0, len(l))
+	for _, x := range l {
+		if s, ok := x.(string); ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// recordNode reads a node column of a record.
+func recordNode(r *neo4j.Record, key string) (neo4j.Node, bool, error) {
+	n, isNil, err := neo4j.GetRecordValue[neo4j.Node](r, key)
+	return n, !isNil, err
+}
+
+// asNode and asRel read values nested in lists and maps, which
+// GetRecordValue cannot reach.
+func asNode(v any) (neo4j.Node, error) {
+	n, ok := v.(neo4j.Node)
+	if !ok {
+		return neo4j.Node{}, fmt.Errorf("want a node, got %T", v)
+	}
+	return n, nil
+}
+
+func asRel(v any) (neo4j.Relationship, error) {
+	r, ok := v.(neo4j.Relationship)
+	if !ok {
+		return neo4j.Relationship{}, fmt.Errorf("want a relationship, got %T", v)
+	}
+	return r, nil
+}

@@ -1,0 +1,115 @@
+package neo4jstore
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/normgraph/normgraph/internal/normgraph"
+)
+
+// query assembles Cypher from constant fragments and binds every value as a
+// parameter, so no caller input ever becomes Cypher text.
+type query struct {
+	params map[string]any
+	n      int
+}
+
+func newQuery() *query { return &query{params: map[string]any{}} }
+
+// bind adds a parameter and returns its reference ($p0, $p1, ...).
+func (q *query) bind(v any) string {
+	name := fmt.Sprintf("p%d", q.n)
+	q.n++
+	q.params[name] = v
+	return "$" + name
+}
+
+// inForce is the Cypher twin of Relation.InForce for relationship variable
+// r: since <= asOf (or none) and no until or until > asOf, dates comparing as
+// their first day.
+//
+// Stored dates are ISO strings at the curator's precision and asOf is bound
+// as the full string of its first day F. For a stored date D (4-digit year,
+// 2-digit month and day), the string order of D and F equals the order of
+// D's first day and F: if F starts with D, D's first day is <= F and D < F
+// as a string (a proper prefix, or equal); otherwise the first differing
+// character, which lies within D, decides both comparisons alike. So
+// "D <= F" and "D > F" on strings are exact.
+func (q *query) inForce(r string, asOf *normgraph.Date) string {
+	if asOf == nil || asOf.IsZero() {
+		return ""
+	}
+	p := q.bind(asOf.Time().Format("2006-01-02"))
+	return fmt.Sprintf("(%[1]s.%[2]s IS NULL OR %[1]s.%[2]s <= %[4]s) AND (%[1]s.%[3]s IS NULL OR %[1]s.%[3]s > %[4]s)",
+		r, propSince, propUntil, p)
+}
+
+// filter returns the Cypher conditions (ANDed) that entity variable n must
+// meet to pass f; see normgraph.Filter.
+func (q *query) filter(n string, f normgraph.Filter) []string {
+	var c []string
+	if f.NameContains != "" {
+		c = append(c, fmt.Sprintf("any(x IN %s.%s WHERE x CONTAINS %s)", n, propNames, q.bind(strings.ToLower(f.NameContains))))
+	}
+	if f.Type != "" {
+		c = append(c, fmt.Sprintf("%s.type = %s", n, q.bind(f.Type)))
+	}
+	if f.Framework != "" {
+		c = append(c, fmt.Sprintf("%s.framework = %s", n, q.bind(f.Framework)))
+	}
+	if f.Region != "" {
+		c = append(c, fmt.Sprintf("%s IN %s.%s", q.bind(strings.ToLower(f.Region)), n, propRegionKeys))
+	}
+	anyOf := func(t normgraph.RelationType, ids []string) {
+		if len(ids) > 0 {
+			c = append(c, fmt.Sprintf("EXISTS { MATCH (%s)-[:%s]->(x:%s) WHERE x.id IN %s }", n, relType[t], labelEntity, q.bind(ids)))
+		}
+	}
+	anyOf(normgraph.RelAdvances, f.Advances)
+	anyOf(normgraph.RelSupports, f.Supports)
+	// allOf: for every id, a relationship of type t between n and that id, in
+	// force on asOf when given.
+	allOf := func(t normgraph.RelationType, ids []string, outgoing bool, asOf *normgraph.Date) {
+		if len(ids) == 0 {
+			return
+		}
+		pat := fmt.Sprintf("(%s)-[r:%s]->(:%s {id: x})", n, relType[t], labelEntity)
+		if !outgoing {
+			pat = fmt.Sprintf("(:%s {id: x})-[r:%s]->(%s)", labelEntity, relType[t], n)
+		}
+		where := ""
+		if cond := q.inForce("r", asOf); cond != "" {
+			where = " WHERE " + cond
+		}
+		c = append(c, fmt.Sprintf("all(x IN %s WHERE EXISTS { MATCH %s%s })", q.bind(ids), pat, where))
+	}
+	allOf(normgraph.RelMemberOf, f.MemberOf, true, f.AsOf)
+	allOf(normgraph.RelParticipatesIn, f.ParticipatesIn, true, f.AsOf)
+	allOf(normgraph.RelEndorses, f.Endorses, true, nil)
+	allOf(normgraph.RelMemberOf, f.HasMembers, false, f.AsOf)
+	return c
+}
+
+// after is the keyset condition "comes after cursor c" for entity variable
+// n in (sortKey, id) order; key is the property holding the sort key.
+func (q *query) after(n, key string, c *normgraph.Cursor) string {
+	if c == nil {
+		return ""
+	}
+	k, id := q.bind(c.Key), q.bind(c.ID)
+	return fmt.Sprintf("(%[1]s.%[2]s > %[3]s OR (%[1]s.%[2]s = %[3]s AND %[1]s.id > %[4]s))", n, key, k, id)
+}
+
+// where joins conditions with AND; "true" when there are none.
+func where(conds ...string) string {
+	var keep []string
+	for _, c := range conds {
+		if c != "" {
+			keep = append(keep, c)
+		}
+	}
+	if len(keep) == 0 {
+		return "true"
+	}
+	return strings.Join(keep, " AND ")
+}

@@ -1,0 +1,730 @@
+package neo4jstore
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/normgraph/normgraph/internal/normgraph"
+)
+
+// Entities implements normgraph.Store: one query for all ids.
+func (s *Store) Entities(ctx context.Context, ids []string) ([]normgraph.Entity, error) {
+	if err := s.checkCtx(ctx); err != nil {
+		return nil, err
+	}
+	out := make([]normgraph.Entity, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	res, err := s.read(ctx, "entities",
+		"UNWIND $ids AS id MATCH (n:"+labelEntity+" {id: id}) WHERE NOT n:"+labelSource+" RETURN n",
+		map[string]any{"ids": distinct(ids)})
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[string]normgraph.Entity, len(res.Records))
+	for _, rec := range res.Records {
+		n, _, err := recordNode(rec, "n")
+		if err != nil {
+			return nil, fmt.Errorf("neo4jstore: entities: %w", err)
+		}
+		e, err := decodeEntity(n)
+		if err != nil {
+			return nil, fmt.Errorf("neo4jstore: entities: %w", err)
+		}
+		byID[e.NodeID()] = e
+	}
+	for i, id := range ids {
+		out[i] = byID[id]
+	}
+	return out, nil
+}
+
+// Sources implements normgraph.Store.
+func (s *Store) Sources(ctx context.Context, ids []string) ([]*normgraph.Source, error) {
+	if err := s.checkCtx(ctx); err != nil {
+		return nil, err
+	}
+	out := make([]*normgraph.Source, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	res, err := s.read(ctx, "sources",
+		"UNWIND $ids AS id MATCH (n:"+labelSource+" {id: id}) RETURN n",
+		map[string]any{"ids": distinct(ids)})
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[string]*normgraph.Source, len(res.Records))
+	for _, rec := range res.Records {
+		n, _, err := recordNode(rec, "n")
+		if err != nil {
+			return nil, fmt.Errorf("neo4jstore: sources: %w", err)
+		}
+		src, err := decodeSource(n)
+		if err != nil {
+			return nil, fmt.Errorf("neo4jstore: sources: %w", err)
+		}
+		byID[src.ID] = src
+	}
+	for i, id := range ids {
+		out[i] = byID[id]
+	}
+	return out, nil
+}
+
+// CountriesByCode implements normgraph.Store. When codes collide, an id wins
+// over an alpha-3 code and alpha-3 over alpha-2, so that a country is always
+// reachable by its own id; between two countries of one rank the later in
+// list order wins. Both rules are memstore's.
+func (s *Store) CountriesByCode(ctx context.Context, codes []string) ([]*normgraph.Country, error) {
+	if err := s.checkCtx(ctx); err != nil {
+		return nil, err
+	}
+	out := make([]*normgraph.Country, len(codes))
+	if len(codes) == 0 {
+		return out, nil
+	}
+	lower := make([]string, len(codes))
+	for i, c := range codes {
+		lower[i] = strings.ToLower(c)
+	}
+	l := kindLabel[normgraph.KindCountry]
+	res, err := s.read(ctx, "countries by code",
+		"UNWIND $codes AS code CALL (code) { "+
+			"MATCH (n:"+l+" {id: code}) RETURN n, 0 AS rank "+
+			"UNION MATCH (n:"+l+" {"+propISO3Key+": code}) RETURN n, 1 AS rank "+
+			"UNION MATCH (n:"+l+" {"+propISO2Key+": code}) RETURN n, 2 AS rank } "+
+			"WITH code, n ORDER BY rank, n."+propSortKey+" DESC, n.id DESC WITH code, head(collect(n)) AS n RETURN code, n",
+		map[string]any{"codes": distinct(lower)})
+	if err != nil {
+		return nil, err
+	}
+	byCode := make(map[string]*normgraph.Country, len(res.Records))
+	for _, rec := range res.Records {
+		code, _, err := neo4j.GetRecordValue[string](rec, "code")
+		if err != nil {
+			return nil, fmt.Errorf("neo4jstore: countries by code: %w", err)
+		}
+		n, ok, err := recordNode(rec, "n")
+		if err != nil {
+			return nil, fmt.Errorf("neo4jstore: countries by code: %w", err)
+		}
+		if !ok {
+			continue
+		}
+		e, err := decodeEntity(n)
+		if err != nil {
+			return nil, fmt.Errorf("neo4jstore: countries by code: %w", err)
+		}
+		c, ok := e.(*normgraph.Country)
+		if !ok {
+			return nil, fmt.Errorf("neo4jstore: countries by code: %s is a %T", e.NodeID(), e)
+		}
+		byCode[code] = c
+	}
+	for i := range codes {
+		out[i] = byCode[lower[i]]
+	}
+	return out, nil
+}
+
+// checkPage rejects page sizes PageOf cannot honour; the API caps First
+// before it gets here.
+func checkPage(p normgraph.PageArgs) error {
+	if p.First < 0 && p.First != normgraph.Unlimited {
+		return normgraph.Errorf(normgraph.EINVALID, "first: must not be negative, got %d", p.First)
+	}
+	return nil
+}
+
+// List implements normgraph.Store: the count, the number of items at or
+// before the cursor, and the page itself come from one query.
+func (s *Store) List(ctx context.Context, kind normgraph.EntityKind, f normgraph.Filter, page normgraph.PageArgs) (*normgraph.Page, error) {
+	if err := s.checkCtx(ctx); err != nil {
+		return nil, err
+	}
+	label, ok := kindLabel[kind]
+	if !ok {
+		return nil, normgraph.Errorf(normgraph.EINVALID, "kind: unknown entity kind %q", kind)
+	}
+	if err := checkPage(page); err != nil {
+		return nil, err
+	}
+	q := newQuery()
+	cond := where(q.filter("n", f)...)
+	res, err := s.read(ctx, "list "+label, q.pageQuery("MATCH (n:"+label+") WHERE "+cond, "n", propSortKey, page), q.params)
+	if err != nil {
+		return nil, err
+	}
+	p, err := pageFromRecord(res.Records, func(v any) (normgraph.Node, *normgraph.Relation, error) {
+		n, err := asNode(v)
+		if err != nil {
+			return nil, nil, err
+		}
+		e, err := decodeEntity(n)
+		return e, nil, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("neo4jstore: list %s: %w", label, err)
+	}
+	return p, nil
+}
+
+// ListSources implements normgraph.Store.
+func (s *Store) ListSources(ctx context.Context, page normgraph.PageArgs) (*normgraph.Page, error) {
+	if err := s.checkCtx(ctx); err != nil {
+		return nil, err
+	}
+	if err := checkPage(page); err != nil {
+		return nil, err
+	}
+	q := newQuery()
+	res, err := s.read(ctx, "list sources", q.pageQuery("MATCH (n:"+labelSource+")", "n", "title", page), q.params)
+	if err != nil {
+		return nil, err
+	}
+	p, err := pageFromRecord(res.Records, func(v any) (normgraph.Node, *normgraph.Relation, error) {
+		n, err := asNode(v)
+		if err != nil {
+			return nil, nil, err
+		}
+		src, err := decodeSource(n)
+		return src, nil, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("neo4jstore: list sources: %w", err)
+	}
+	return p, nil
+}
+
+// pageQuery wraps a MATCH ... WHERE of variable n into a query returning
+// total, before (items at or before the cursor) and page (the items after it,
+// in (key, id) order, at most page.First). Counting in Cypher means the page
+// is the only thing that crosses the wire.
+func (q *query) pageQuery(match, n, key string, page normgraph.PageArgs) string {
+	after := q.after(n, key, page.After)
+	before := "0"
+	if after != "" {
+		before = fmt.Sprintf("count(CASE WHEN NOT %s THEN 1 END)", after)
+	}
+	matchAfter := match
+	if after != "" {
+		if strings.Contains(match, " WHERE ") {
+			matchAfter += " AND " + after
+		} else {
+			matchAfter += " WHERE " + after
+		}
+	}
+	return fmt.Sprintf("CALL () { %[1]s RETURN count(%[2]s) AS total, %[3]s AS before } "+
+		"CALL () { %[4]s WITH %[2]s ORDER BY %[2]s.%[5]s, %[2]s.id LIMIT %[6]s RETURN collect(%[2]s) AS page } "+
+		"RETURN total, before, page",
+		match, n, before, matchAfter, key, q.bind(limitParam(page.First)))
+}
+
+// pageFromRecord builds a Page from the single (total, before, page) record
+// of a page query; item decodes one element of page.
+func pageFromRecord(recs []*neo4j.Record, item func(any) (normgraph.Node, *normgraph.Relation, error)) (*normgraph.Page, error) {
+	if len(recs) != 1 {
+		return nil, fmt.Errorf("page query returned %d records", len(recs))
+	}
+	return pageFromValues(recs[0], item)
+}
+
+func pageFromValues(rec *neo4j.Record, item func(any) (normgraph.Node, *normgraph.Relation, error)) (*normgraph.Page, error) {
+	total, _, err := neo4j.GetRecordValue[int64](rec, "total")
+	if err != nil {
+		return nil, err
+	}
+	before, _, err := neo4j.GetRecordValue[int64](rec, "before")
+	if err != nil {
+		return nil, err
+	}
+	items, _, err := neo4j.GetRecordValue[[]any](rec, "page")
+	if err != nil {
+		return nil, err
+	}
+	p := &normgraph.Page{TotalCount: int(total), Edges: make([]normgraph.Edge, 0, len(items))}
+	for _, v := range items {
+		n, rel, err := item(v)
+		if err != nil {
+			return nil, err
+		}
+		p.Edges = append(p.Edges, normgraph.Edge{Cursor: normgraph.CursorOf(n).Encode(), Node: n, Relation: rel})
+	}
+	finishPage(p, int(before))
+	return p, nil
+}
+
+// finishPage fills PageInfo as normgraph.PageOf does: start is the number
+// of items at or before the cursor.
+func finishPage(p *normgraph.Page, start int) {
+	p.PageInfo = normgraph.PageInfo{
+		HasNextPage:     start+len(p.Edges) < p.TotalCount,
+		HasPreviousPage: start > 0,
+	}
+	if len(p.Edges) > 0 {
+		s, e := p.Edges[0].Cursor, p.Edges[len(p.Edges)-1].Cursor
+		p.PageInfo.StartCursor, p.PageInfo.EndCursor = &s, &e
+	}
+}
+
+// Related implements normgraph.Store: one query for all parents, each
+// parent paged on its own (count, cursor position and page per parent).
+func (s *Store) Related(ctx context.Context, ids []string, t normgraph.Traversal, page normgraph.PageArgs) ([]*normgraph.Page, error) {
+	if err := s.checkCtx(ctx); err != nil {
+		return nil, err
+	}
+	typ, ok := relType[t.Type]
+	if !ok {
+		return nil, normgraph.Errorf(normgraph.EINVALID, "type: unknown relationship type %q", t.Type)
+	}
+	if t.Direction != normgraph.Outgoing && t.Direction != normgraph.Incoming {
+		return nil, normgraph.Errorf(normgraph.EINVALID, "direction: must be Outgoing or Incoming, got %d", t.Direction)
+	}
+	if err := checkPage(page); err != nil {
+		return nil, err
+	}
+	out := make([]*normgraph.Page, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	q := newQuery()
+	pat := fmt.Sprintf("(p:%s {id: pid})-[r:%s]->(m:%s)", labelEntity, typ, labelEntity)
+	if t.Direction == normgraph.Incoming {
+		pat = fmt.Sprintf("(p:%s {id: pid})<-[r:%s]-(m:%s)", labelEntity, typ, labelEntity)
+	}
+	conds := append([]string{q.inForce("r", t.AsOf)}, q.filter("m", t.Filter)...)
+	match := "MATCH " + pat + " WHERE " + where(conds...)
+	after := q.after("m", propSortKey, page.After)
+	before, matchAfter := "0", match
+	if after != "" {
+		before = fmt.Sprintf("count(CASE WHEN NOT %s THEN 1 END)", after)
+		matchAfter += " AND " + after
+	}
+	cypher := fmt.Sprintf("UNWIND $ids AS pid "+
+		"CALL (pid) { %[1]s RETURN count(m) AS total, %[2]s AS before } "+
+		"CALL (pid) { %[3]s WITH r, m ORDER BY m.%[4]s, m.id LIMIT %[5]s RETURN collect([r, m]) AS page } "+
+		"RETURN pid, total, before, page",
+		match, before, matchAfter, propSortKey, q.bind(limitParam(page.First)))
+	q.params["ids"] = distinct(ids)
+	res, err := s.read(ctx, "related "+typ, cypher, q.params)
+	if err != nil {
+		return nil, err
+	}
+	byParent := make(map[string]*normgraph.Page, len(res.Records))
+	for _, rec := range res.Records {
+		pid, _, err := neo4j.GetRecordValue[string](rec, "pid")
+		if err != nil {
+			return nil, fmt.Errorf("neo4jstore: related %s: %w", typ, err)
+		}
+		p, err := pageFromValues(rec, func(v any) (normgraph.Node, *normgraph.Relation, error) {
+			pair, ok := v.([]any)
+			if !ok || len(pair) != 2 {
+				return nil, nil, fmt.Errorf("want [r, m], got %T", v)
+			}
+			r, err := asRel(pair[0])
+			if err != nil {
+				return nil, nil, err
+			}
+			n, err := asNode(pair[1])
+			if err != nil {
+				return nil, nil, err
+			}
+			e, err := decodeEntity(n)
+			if err != nil {
+				return nil, nil, err
+			}
+			from, to := pid, e.NodeID()
+			if t.Direction == normgraph.Incoming {
+				from, to = to, from
+			}
+			rel, err := decodeRelation(r.Type, from, to, r.Props)
+			return e, rel, err
+		})
+		if err != nil {
+			return nil, fmt.Errorf("neo4jstore: related %s of %q: %w", typ, pid, err)
+		}
+		byParent[pid] = p
+	}
+	for i, id := range ids {
+		p := byParent[id]
+		if p == nil {
+			p = &normgraph.Page{Edges: []normgraph.Edge{}}
+		}
+		out[i] = p
+	}
+	return out, nil
+}
+
+// Search implements normgraph.Store. The full-text index only narrows the
+// candidates (every query token as a token prefix, exactly Score's match
+// rule); normgraph.SearchAmong then scores and ranks them, so the answer
+// equals memstore's whatever Lucene's own scoring would say.
+func (s *Store) Search(ctx context.Context, q normgraph.SearchQuery) ([]normgraph.SearchHit, error) {
+	if err := s.checkCtx(ctx); err != nil {
+		return nil, err
+	}
+	if err := q.Validate(); err != nil {
+		return nil, err
+	}
+	toks := normgraph.Tokenize(q.Text)
+	if len(toks) == 0 {
+		return []normgraph.SearchHit{}, nil
+	}
+	var lucene strings.Builder
+	for i, t := range toks {
+		if i > 0 {
+			lucene.WriteByte(' ')
+		}
+		lucene.WriteByte('+')
+		lucene.WriteString(escapeLucene(t))
+		lucene.WriteByte('*')
+	}
+	params := map[string]any{"index": fulltextIndex, "q": lucene.String()}
+	cypher := "CALL db.index.fulltext.queryNodes($index, $q) YIELD node RETURN node"
+	if len(q.Kinds) > 0 {
+		kinds := make([]string, 0, len(q.Kinds))
+		for _, k := range q.Kinds {
+			kinds = append(kinds, string(k))
+		}
+		params["kinds"] = kinds
+		cypher = "CALL db.index.fulltext.queryNodes($index, $q) YIELD node WHERE node." + propKind + " IN $kinds RETURN node"
+	}
+	res, err := s.read(ctx, "search", cypher, params)
+	if err != nil {
+		return nil, err
+	}
+	cands := make([]normgraph.Entity, 0, len(res.Records))
+	for _, rec := range res.Records {
+		n, _, err := recordNode(rec, "node")
+		if err != nil {
+			return nil, fmt.Errorf("neo4jstore: search: %w", err)
+		}
+		e, err := decodeEntity(n)
+		if err != nil {
+			return nil, fmt.Errorf("neo4jstore: search: %w", err)
+		}
+		cands = append(cands, e)
+	}
+	return normgraph.SearchAmong(cands, q), nil
+}
+
+// escapeLucene escapes Lucene query syntax. Tokens are letters and digits
+// only today; escaping anyway keeps a future tokenizer change from turning
+// input into query syntax.
+func escapeLucene(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if strings.ContainsRune(`+-&|!(){}[]^"~*?:\/`, r) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// ---------------------------------------------------------------- graph
+
+// GraphNodes implements normgraph.Graph.
+func (s *Store) GraphNodes(ctx context.Context, ids []string) ([]*normgraph.GraphNode, error) {
+	if err := s.checkCtx(ctx); err != nil {
+		return nil, err
+	}
+	out := make([]*normgraph.GraphNode, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	res, err := s.read(ctx, "graph nodes",
+		"UNWIND $ids AS id MATCH (n:"+labelEntity+" {id: id}) WHERE NOT n:"+labelSource+
+			" RETURN n.id AS id, n."+propKind+" AS kind, n."+propLabel+" AS label, COUNT { (n)--() } AS degree",
+		map[string]any{"ids": distinct(ids)})
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[string]*normgraph.GraphNode, len(res.Records))
+	for _, rec := range res.Records {
+		g, err := graphNode(rec, "id", "kind", "label", "degree")
+		if err != nil {
+			return nil, fmt.Errorf("neo4jstore: graph nodes: %w", err)
+		}
+		byID[g.ID] = &g
+	}
+	for i, id := range ids {
+		out[i] = byID[id]
+	}
+	return out, nil
+}
+
+func graphNode(rec *neo4j.Record, id, kind, label, degree string) (normgraph.GraphNode, error) {
+	var g normgraph.GraphNode
+	var err error
+	if g.ID, _, err = neo4j.GetRecordValue[string](rec, id); err != nil {
+		return g, err
+	}
+	k, _, err := neo4j.GetRecordValue[string](rec, kind)
+	if err != nil {
+		return g, err
+	}
+	g.Kind = normgraph.EntityKind(k)
+	if g.Label, _, err = neo4j.GetRecordValue[string](rec, label); err != nil {
+		return g, err
+	}
+	d, _, err := neo4j.GetRecordValue[int64](rec, degree)
+	g.Degree = int(d)
+	return g, err
+}
+
+// Expand implements normgraph.Graph: one query per breadth-first layer,
+// whatever the size of the frontier.
+func (s *Store) Expand(ctx context.Context, ids []string, relations []normgraph.RelationType) (map[string][]normgraph.Adjacency, error) {
+	if err := s.checkCtx(ctx); err != nil {
+		return nil, err
+	}
+	out := make(map[string][]normgraph.Adjacency, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	types, err := relPattern(relations)
+	if err != nil {
+		return nil, err
+	}
+	res, err := s.read(ctx, "expand",
+		"UNWIND $ids AS id MATCH (n:"+labelEntity+" {id: id})-[r"+types+"]-(m:"+labelEntity+") "+
+			"RETURN id, type(r) AS type, startNode(r) = n AS out, properties(r) AS props, "+
+			"m.id AS mid, m."+propKind+" AS mkind, m."+propLabel+" AS mlabel, COUNT { (m)--() } AS mdegree",
+		map[string]any{"ids": distinct(ids)})
+	if err != nil {
+		return nil, err
+	}
+	for _, rec := range res.Records {
+		id, _, err := neo4j.GetRecordValue[string](rec, "id")
+		if err != nil {
+			return nil, fmt.Errorf("neo4jstore: expand: %w", err)
+		}
+		other, err := graphNode(rec, "mid", "mkind", "mlabel", "mdegree")
+		if err != nil {
+			return nil, fmt.Errorf("neo4jstore: expand: %w", err)
+		}
+		typ, _, err := neo4j.GetRecordValue[string](rec, "type")
+		if err != nil {
+			return nil, fmt.Errorf("neo4jstore: expand: %w", err)
+		}
+		isOut, _, err := neo4j.GetRecordValue[bool](rec, "out")
+		if err != nil {
+			return nil, fmt.Errorf("neo4jstore: expand: %w", err)
+		}
+		props, _, err := neo4j.GetRecordValue[map[string]any](rec, "props")
+		if err != nil {
+			return nil, fmt.Errorf("neo4jstore: expand: %w", err)
+		}
+		from, to := id, other.ID
+		if !isOut {
+			from, to = to, from
+		}
+		rel, err := decodeRelation(typ, from, to, props)
+		if err != nil {
+			return nil, fmt.Errorf("neo4jstore: expand: %w", err)
+		}
+		out[id] = append(out[id], normgraph.Adjacency{Rel: rel, Other: other})
+	}
+	// A defined order costs little and makes the algorithms' runs repeatable.
+	for _, adj := range out {
+		slices.SortFunc(adj, func(a, b normgraph.Adjacency) int {
+			return cmp.Or(cmp.Compare(a.Other.ID, b.Other.ID), cmp.Compare(a.Rel.ID(), b.Rel.ID()))
+		})
+	}
+	return out, nil
+}
+
+// ShortestPath implements normgraph.Store with the shared algorithm, so both
+// backends choose the same path among equally short ones.
+func (s *Store) ShortestPath(ctx context.Context, q normgraph.PathQuery) (*normgraph.Path, error) {
+	if err := s.checkCtx(ctx); err != nil {
+		return nil, err
+	}
+	return normgraph.ShortestPath(ctx, s, q)
+}
+
+// Neighborhood implements normgraph.Store with the shared algorithm.
+func (s *Store) Neighborhood(ctx context.Context, q normgraph.NeighborhoodQuery) (*normgraph.Subgraph, error) {
+	if err := s.checkCtx(ctx); err != nil {
+		return nil, err
+	}
+	return normgraph.Neighborhood(ctx, s, q)
+}
+
+// Subgraph implements normgraph.Store: the q.Limit entities of q.Kinds with
+// the most relationships (ties by label, then id), and the relationships of
+// q.Relations between them, ordered by id.
+func (s *Store) Subgraph(ctx context.Context, q normgraph.SubgraphQuery) (*normgraph.Subgraph, error) {
+	if err := s.checkCtx(ctx); err != nil {
+		return nil, err
+	}
+	if err := q.Validate(); err != nil {
+		return nil, err
+	}
+	types, err := relPattern(q.Relations)
+	if err != nil {
+		return nil, err
+	}
+	params := map[string]any{"limit": int64(q.Limit)}
+	kindCond := "NOT n:" + labelSource
+	if len(q.Kinds) > 0 {
+		kinds := make([]string, 0, len(q.Kinds))
+		for _, k := range q.Kinds {
+			kinds = append(kinds, string(k))
+		}
+		params["kinds"] = kinds
+		kindCond += " AND n." + propKind + " IN $kinds"
+	}
+	res, err := s.read(ctx, "subgraph nodes",
+		"MATCH (n:"+labelEntity+") WHERE "+kindCond+
+			" WITH n, COUNT { (n)--() } AS degree ORDER BY degree DESC, n."+propLabel+", n.id "+
+			"WITH collect({id: n.id, kind: n."+propKind+", label: n."+propLabel+", degree: degree}) AS all "+
+			"RETURN all[..$limit] AS nodes, size(all) > $limit AS truncated",
+		params)
+	if err != nil {
+		return nil, err
+	}
+	if len(res.Records) != 1 {
+		return nil, fmt.Errorf("neo4jstore: subgraph: %d records", len(res.Records))
+	}
+	rec := res.Records[0]
+	nodes, _, err := neo4j.GetRecordValue[[]any](rec, "nodes")
+	if err != nil {
+		return nil, fmt.Errorf("neo4jstore: subgraph: %w", err)
+	}
+	truncated, _, err := neo4j.GetRecordValue[bool](rec, "truncated")
+	if err != nil {
+		return nil, fmt.Errorf("neo4jstore: subgraph: %w", err)
+	}
+	sg := &normgraph.Subgraph{Nodes: make([]normgraph.GraphNode, 0, len(nodes)), Edges: []normgraph.GraphEdge{}, Truncated: truncated}
+	ids := make([]string, 0, len(nodes))
+	for _, v := range nodes {
+		m, ok := v.(map[string]any)
+		if !ok {
+			return nil, fmt.Errorf("neo4jstore: subgraph: node is %T", v)
+		}
+		d := &decoder{what: "subgraph node", p: m}
+		g := normgraph.GraphNode{ID: d.str("id"), Kind: normgraph.EntityKind(d.str("kind")), Label: d.str("label"), Degree: d.int("degree")}
+		if d.err != nil {
+			return nil, fmt.Errorf("neo4jstore: subgraph: %w", d.err)
+		}
+		sg.Nodes = append(sg.Nodes, g)
+		ids = append(ids, g.ID)
+	}
+	if len(ids) == 0 {
+		return sg, nil
+	}
+	res, err = s.read(ctx, "subgraph edges",
+		"UNWIND $ids AS id MATCH (a:"+labelEntity+" {id: id})-[r"+types+"]->(b:"+labelEntity+") WHERE b.id IN $ids "+
+			"RETURN a.id AS from, type(r) AS type, b.id AS to, properties(r) AS props",
+		map[string]any{"ids": ids})
+	if err != nil {
+		return nil, err
+	}
+	for _, rec := range res.Records {
+		rel, err := relationOf(rec)
+		if err != nil {
+			return nil, fmt.Errorf("neo4jstore: subgraph: %w", err)
+		}
+		sg.Edges = append(sg.Edges, normgraph.EdgeOf(rel))
+	}
+	slices.SortFunc(sg.Edges, func(a, b normgraph.GraphEdge) int { return cmp.Compare(a.ID, b.ID) })
+	return sg, nil
+}
+
+// relationOf decodes a (from, type, to, props) record.
+func relationOf(rec *neo4j.Record) (*normgraph.Relation, error) {
+	from, _, err := neo4j.GetRecordValue[string](rec, "from")
+	if err != nil {
+		return nil, err
+	}
+	to, _, err := neo4j.GetRecordValue[string](rec, "to")
+	if err != nil {
+		return nil, err
+	}
+	typ, _, err := neo4j.GetRecordValue[string](rec, "type")
+	if err != nil {
+		return nil, err
+	}
+	props, _, err := neo4j.GetRecordValue[map[string]any](rec, "props")
+	if err != nil {
+		return nil, err
+	}
+	return decodeRelation(typ, from, to, props)
+}
+
+// Stats implements normgraph.Store. Counts by label and by type come from
+// Neo4j's count store, so this is cheap however large the graph.
+func (s *Store) Stats(ctx context.Context) (*normgraph.Stats, error) {
+	if err := s.checkCtx(ctx); err != nil {
+		return nil, err
+	}
+	var parts []string
+	var cols []string
+	for i, l := range entityLabel {
+		parts = append(parts, fmt.Sprintf("CALL () { MATCH (n:%s) RETURN count(n) AS k%d }", l, i))
+		cols = append(cols, fmt.Sprintf("k%d", i))
+	}
+	for i, t := range normgraph.RelationTypes {
+		parts = append(parts, fmt.Sprintf("CALL () { MATCH ()-[r:%s]->() RETURN count(r) AS r%d }", relType[t], i))
+		cols = append(cols, fmt.Sprintf("r%d", i))
+	}
+	parts = append(parts, "CALL () { MATCH (n:"+labelSource+") RETURN count(n) AS src }",
+		"OPTIONAL MATCH (meta:"+labelMeta+" {id: $meta})")
+	cypher := strings.Join(parts, " ") + " RETURN " + strings.Join(cols, ", ") + ", src, meta.version AS version"
+	res, err := s.read(ctx, "stats", cypher, map[string]any{"meta": metaID})
+	if err != nil {
+		return nil, err
+	}
+	if len(res.Records) != 1 {
+		return nil, fmt.Errorf("neo4jstore: stats: %d records", len(res.Records))
+	}
+	rec := res.Records[0]
+	count := func(col string) (int, error) {
+		v, _, err := neo4j.GetRecordValue[int64](rec, col)
+		return int(v), err
+	}
+	byKind := map[normgraph.EntityKind]int{}
+	for i, k := range normgraph.EntityKinds {
+		if byKind[k], err = count(fmt.Sprintf("k%d", i)); err != nil {
+			return nil, fmt.Errorf("neo4jstore: stats: %w", err)
+		}
+	}
+	byRel := map[normgraph.RelationType]int{}
+	for i, t := range normgraph.RelationTypes {
+		if byRel[t], err = count(fmt.Sprintf("r%d", i)); err != nil {
+			return nil, fmt.Errorf("neo4jstore: stats: %w", err)
+		}
+	}
+	src, err := count("src")
+	if err != nil {
+		return nil, fmt.Errorf("neo4jstore: stats: %w", err)
+	}
+	version, _, err := neo4j.GetRecordValue[string](rec, "version")
+	if err != nil {
+		return nil, fmt.Errorf("neo4jstore: stats: %w", err)
+	}
+	return normgraph.NewStats(byKind, byRel, src, version), nil
+}
+
+// distinct returns ids without repeats, in first-seen order: a batch from
+// the API often asks for the same id many times.
+func distinct(ids []string) []string {
+	seen := make(map[string]struct{}, len(ids))
+	out := make([]string, 0, len(ids))
+	for _, id := range ids {
+		if _, ok := seen[id]; !ok {
+			seen[id] = struct{}{}
+			out = append(out, id)
+		}
+	}
+	return out
+}

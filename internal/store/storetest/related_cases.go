@@ -1,0 +1,273 @@
+package storetest
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/normgraph/normgraph/internal/normgraph"
+)
+
+// relatedOne runs Related for a single id and returns its page.
+func relatedOne(t *testing.T, s normgraph.Store, id string, tr normgraph.Traversal, page normgraph.PageArgs) (*normgraph.Page, error) {
+	t.Helper()
+	pages, err := s.Related(ctx(t), []string{id}, tr, page)
+	if err != nil {
+		return nil, err
+	}
+	if len(pages) != 1 {
+		t.Fatalf("Related for one id returned %d pages", len(pages))
+	}
+	return pages[0], nil
+}
+
+func out(t normgraph.RelationType) normgraph.Traversal {
+	return normgraph.Traversal{Type: t, Direction: normgraph.Outgoing}
+}
+
+func in(t normgraph.RelationType) normgraph.Traversal {
+	return normgraph.Traversal{Type: t, Direction: normgraph.Incoming}
+}
+
+func asOf(tr normgraph.Traversal, day string) normgraph.Traversal {
+	tr.AsOf = date(day)
+	return tr
+}
+
+func filtered(tr normgraph.Traversal, f normgraph.Filter) normgraph.Traversal {
+	tr.Filter = f
+	return tr
+}
+
+type relatedCase struct {
+	name string
+	id   string
+	tr   normgraph.Traversal
+	want []string
+}
+
+// runRelatedCases checks each traversal's far ends in order, and that every
+// edge carries the relationship joining the id to that far end.
+func runRelatedCases(t *testing.T, s normgraph.Store, cs []relatedCase) {
+	t.Helper()
+	for _, c := range cs {
+		t.Run(c.name, func(t *testing.T) {
+			p := mustPage(t)(relatedOne(t, s, c.id, c.tr, all()))
+			equalIDs(t, "ids", ids(p), c.want)
+			wantPageInfo(t, p, len(c.want), false, false)
+			for _, e := range p.Edges {
+				from, to := c.id, nodeID(e.Node)
+				if c.tr.Direction == normgraph.Incoming {
+					from, to = to, from
+				}
+				if want := normgraph.RelationID(from, c.tr.Type, to); e.Relation == nil || e.Relation.ID() != want {
+					t.Errorf("edge to %s carries %s, want %s", nodeID(e.Node), describeRelation(e.Relation), want)
+				}
+			}
+		})
+	}
+}
+
+var _ = register("Related",
+	testCase{"EveryTypeBothDirections", func(t *testing.T, s normgraph.Store) {
+		runRelatedCases(t, s, []relatedCase{
+			{"ADVANCES out, priorities by order", "coe", out(normgraph.RelAdvances), []string{"law-enforcement", "internet-freedom"}},
+			{"ADVANCES out g7", "g7", out(normgraph.RelAdvances), []string{"economy", "protecting-networks"}},
+			{"ADVANCES in, fora and initiatives mixed by name", "law-enforcement", in(normgraph.RelAdvances),
+				[]string{"budapest-convention", "coe", "counter-ransomware-initiative"}},
+			{"ADVANCES in, bytewise order", "protecting-networks", in(normgraph.RelAdvances),
+				[]string{"counter-ransomware-initiative", "g7", "osce-cbms", "osce", "paris-call"}},
+			{"SUPPORTS out", "gge-13f", out(normgraph.RelSupports), []string{"protecting-networks", "military"}},
+			{"SUPPORTS in", "military", in(normgraph.RelSupports), []string{"gge-13f", "gge-13a"}},
+			{"AFFIRMS out", "foc", out(normgraph.RelAffirms), []string{"gge-13e", "isc-fundamental-freedoms"}},
+			{"AFFIRMS in", "gge-13f", in(normgraph.RelAffirms), []string{"g7", "nato", "osce"}},
+			{"PROMOTES out", "declaration-future-internet", out(normgraph.RelPromotes),
+				[]string{"isc-multistakeholder", "gge-13e", "isc-fundamental-freedoms"}},
+			{"PROMOTES in", "gge-13c", in(normgraph.RelPromotes), []string{"budapest-convention", "counter-ransomware-initiative"}},
+			{"MEMBER_OF out", "rus", out(normgraph.RelMemberOf), []string{"coe", "g7", "itu", "osce"}},
+			{"MEMBER_OF in", "g7", in(normgraph.RelMemberOf), []string{"fra", "deu", "jpn", "rus", "gbr", "usa"}},
+			{"PARTICIPATES_IN out", "usa", out(normgraph.RelParticipatesIn), []string{"christchurch-call", "budapest-convention",
+				"counter-ransomware-initiative", "declaration-future-internet", "osce-cbms", "paris-call"}},
+			{"PARTICIPATES_IN in", "paris-call", in(normgraph.RelParticipatesIn), []string{"fra", "deu", "gbr", "usa"}},
+			{"ENDORSES out", "deu", out(normgraph.RelEndorses), []string{"gge-13f", "gge-13e"}},
+			{"ENDORSES in", "gge-13c", in(normgraph.RelEndorses), []string{"chn", "rus", "usa"}},
+			{"HOSTED_BY out", "budapest-convention", out(normgraph.RelHostedBy), []string{"coe"}},
+			{"HOSTED_BY in", "osce", in(normgraph.RelHostedBy), []string{"osce-cbms"}},
+			{"LEADS out", "fra", out(normgraph.RelLeads), []string{"christchurch-call", "paris-call"}},
+			{"LEADS in", "counter-ransomware-initiative", in(normgraph.RelLeads), []string{"usa"}},
+			{"wrong direction for the kind", "usa", in(normgraph.RelMemberOf), nil},
+			{"no such relationships", "gfce", in(normgraph.RelMemberOf), nil},
+		})
+	}},
+	testCase{"AsOfBoundaries", func(t *testing.T, s normgraph.Store) {
+		rus := out(normgraph.RelMemberOf)
+		runRelatedCases(t, s, []relatedCase{
+			// rus in coe: since 1996-02-28 until 2022-03-16 (day precision).
+			{"day before since", "rus", asOf(rus, "1996-02-27"), []string{"itu", "osce"}},
+			{"on since", "rus", asOf(rus, "1996-02-28"), []string{"coe", "itu", "osce"}},
+			{"day before until", "rus", asOf(rus, "2022-03-15"), []string{"coe", "itu", "osce"}},
+			{"on until (exclusive)", "rus", asOf(rus, "2022-03-16"), []string{"itu", "osce"}},
+			// rus in g7: since 1997 until 2014 (year precision: first day).
+			{"year: day before since", "rus", asOf(rus, "1996-12-31"), []string{"coe", "itu", "osce"}},
+			{"year: on since", "rus", asOf(rus, "1997-01-01"), []string{"coe", "g7", "itu", "osce"}},
+			{"year: asOf as a year", "rus", asOf(rus, "1997"), []string{"coe", "g7", "itu", "osce"}},
+			{"year: day before until", "rus", asOf(rus, "2013-12-31"), []string{"coe", "g7", "itu", "osce"}},
+			{"year: on until", "rus", asOf(rus, "2014-01-01"), []string{"coe", "itu", "osce"}},
+			// gbr in foc: since 2011-12 (month precision).
+			{"month: day before since", "gbr", asOf(out(normgraph.RelMemberOf), "2011-11-30"),
+				[]string{"coe", "g7", "itu", "nato", "osce"}},
+			{"month: on since", "gbr", asOf(out(normgraph.RelMemberOf), "2011-12-01"),
+				[]string{"coe", "foc", "g7", "itu", "nato", "osce"}},
+			{"month: nobody yet", "foc", asOf(in(normgraph.RelMemberOf), "2011-11-30"), nil},
+			{"month: founders", "foc", asOf(in(normgraph.RelMemberOf), "2011-12"), []string{"est", "fra", "ken", "gbr", "usa"}},
+			{"year: deu from 2013", "foc", asOf(in(normgraph.RelMemberOf), "2013-01-01"),
+				[]string{"est", "fra", "deu", "ken", "gbr", "usa"}},
+			{"participation day before", "paris-call", asOf(in(normgraph.RelParticipatesIn), "2021-11-09"), []string{"fra", "deu", "gbr"}},
+			{"participation on the day", "paris-call", asOf(in(normgraph.RelParticipatesIn), "2021-11-10"),
+				[]string{"fra", "deu", "gbr", "usa"}},
+			{"undated relationships always in force", "ner", asOf(out(normgraph.RelMemberOf), "1800"), []string{"itu"}},
+		})
+	}},
+	testCase{"FilterOnFarEnds", func(t *testing.T, s normgraph.Store) {
+		g7 := in(normgraph.RelMemberOf)
+		runRelatedCases(t, s, []relatedCase{
+			{"region", "g7", filtered(g7, normgraph.Filter{Region: "europe"}), []string{"fra", "deu", "rus", "gbr"}},
+			{"region and asOf", "g7", asOf(filtered(g7, normgraph.Filter{Region: "Europe"}), "2020-06-01"), []string{"fra", "deu", "gbr"}},
+			{"name", "g7", filtered(g7, normgraph.Filter{NameContains: "UNITED"}), []string{"gbr", "usa"}},
+			{"far ends' own memberships", "g7", filtered(g7, normgraph.Filter{MemberOf: []string{"nato"}}),
+				[]string{"fra", "deu", "gbr", "usa"}},
+			{"far ends' memberships as of", "g7", filtered(g7, normgraph.Filter{MemberOf: []string{"coe"}, AsOf: date("2023")}),
+				[]string{"fra", "deu", "gbr"}},
+			{"type among mixed kinds", "protecting-networks", filtered(in(normgraph.RelAdvances), normgraph.Filter{Type: "declaration"}),
+				[]string{"paris-call"}},
+			{"advances among mixed kinds", "protecting-networks",
+				filtered(in(normgraph.RelAdvances), normgraph.Filter{Advances: []string{"military"}}), []string{"osce-cbms", "osce"}},
+			{"nothing passes", "g7", filtered(g7, normgraph.Filter{Region: "Oceania"}), nil},
+		})
+	}},
+	testCase{"BatchAligned", func(t *testing.T, s normgraph.Store) {
+		idList := []string{"g7", "atlantis", "nato", "gfce", "src-dig-watch", "g7"}
+		pages, err := s.Related(ctx(t), idList, in(normgraph.RelMemberOf), first(3))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(pages) != len(idList) {
+			t.Fatalf("got %d pages for %d ids", len(pages), len(idList))
+		}
+		want := []struct {
+			ids   []string
+			total int
+			next  bool
+		}{
+			{[]string{"fra", "deu", "jpn"}, 6, true},
+			{nil, 0, false},
+			{[]string{"est", "fra", "deu"}, 5, true},
+			{nil, 0, false},
+			{nil, 0, false},
+			{[]string{"fra", "deu", "jpn"}, 6, true},
+		}
+		for i, w := range want {
+			if pages[i] == nil {
+				t.Errorf("page %d (%s) is nil", i, idList[i])
+				continue
+			}
+			equalIDs(t, fmt.Sprintf("page %d (%s)", i, idList[i]), ids(pages[i]), w.ids)
+			wantPageInfo(t, pages[i], w.total, w.next, false)
+			if pages[i].Edges == nil {
+				t.Errorf("page %d (%s): nil edges, want an empty slice", i, idList[i])
+			}
+		}
+		none, err := s.Related(ctx(t), nil, in(normgraph.RelMemberOf), first(3))
+		if err != nil || len(none) != 0 {
+			t.Errorf("Related(no ids) = %d pages, %v", len(none), err)
+		}
+	}},
+	testCase{"Paging", func(t *testing.T, s normgraph.Store) {
+		got, pages := walk(t, 2, func(a normgraph.PageArgs) (*normgraph.Page, error) {
+			return relatedOne(t, s, "g7", in(normgraph.RelMemberOf), a)
+		})
+		equalIDs(t, "walk", got, []string{"fra", "deu", "jpn", "rus", "gbr", "usa"})
+		if pages != 3 {
+			t.Errorf("read %d pages, want 3", pages)
+		}
+		got, _ = walk(t, 2, func(a normgraph.PageArgs) (*normgraph.Page, error) {
+			return relatedOne(t, s, "g7", asOf(in(normgraph.RelMemberOf), "2020"), a)
+		})
+		equalIDs(t, "walk as of 2020", got, []string{"fra", "deu", "jpn", "gbr", "usa"})
+		p := mustPage(t)(relatedOne(t, s, "g7", in(normgraph.RelMemberOf), first(0)))
+		wantPageInfo(t, p, 6, true, false)
+		p = mustPage(t)(relatedOne(t, s, "g7", in(normgraph.RelMemberOf), after(5, &normgraph.Cursor{Key: "zzz", ID: "zzz"})))
+		equalIDs(t, "past the end", ids(p), nil)
+		wantPageInfo(t, p, 6, false, true)
+	}},
+	testCase{"RelationshipProperties", func(t *testing.T, s normgraph.Store) {
+		want := map[string]string{}
+		for _, r := range Fixture().Relations {
+			want[r.ID()] = describeRelation(r)
+		}
+		check := func(p *normgraph.Page) {
+			t.Helper()
+			for _, e := range p.Edges {
+				if e.Relation == nil {
+					t.Errorf("edge to %s has no relation", nodeID(e.Node))
+					continue
+				}
+				if g, w := describeRelation(e.Relation), want[e.Relation.ID()]; g != w {
+					t.Errorf("relation:\n got  %s\n want %s", g, w)
+				}
+			}
+		}
+		p := mustPage(t)(relatedOne(t, s, "rus", out(normgraph.RelMemberOf), all()))
+		check(p)
+		g7 := p.Edges[1]
+		if nodeID(g7.Node) != "g7" || g7.Relation == nil {
+			t.Fatalf("second membership of rus is %s", nodeID(g7.Node))
+		}
+		if got := fmt.Sprintf("%s %s %v %q %q", dateString(g7.Since()), dateString(g7.Until()), g7.Relation.Since.Precision(),
+			*g7.Note(), g7.Relation.SourceIDs); got != `1997 2014 1 "G8 member from 1997; suspended in 2014" ["src-dig-watch" "src-fact-sheet"]` {
+			t.Errorf("rus in g7: %s", got)
+		}
+		if g7.Role() != nil {
+			t.Errorf("rus in g7 has role %q", *g7.Role())
+		}
+		p = mustPage(t)(relatedOne(t, s, "budapest-convention", in(normgraph.RelParticipatesIn), all()))
+		check(p)
+		equalIDs(t, "convention parties", ids(p), []string{"est", "fra", "deu", "jpn", "nga", "gbr", "usa"})
+		if len(p.Edges) > 0 {
+			e := p.Edges[0]
+			if e.Role() == nil || *e.Role() != "party" || dateString(e.Since()) != "2004-07-01" || e.Until() != nil || e.Note() != nil {
+				t.Errorf("est in the convention: %s", describeRelation(e.Relation))
+			}
+		}
+		for _, tr := range []normgraph.Traversal{out(normgraph.RelParticipatesIn), out(normgraph.RelLeads), out(normgraph.RelEndorses)} {
+			check(mustPage(t)(relatedOne(t, s, "usa", tr, all())))
+		}
+		check(mustPage(t)(relatedOne(t, s, "coe", in(normgraph.RelHostedBy), all())))
+		check(mustPage(t)(relatedOne(t, s, "foc", in(normgraph.RelMemberOf), all())))
+	}},
+	testCase{"FarEndsAreFullEntities", func(t *testing.T, s normgraph.Store) {
+		p := mustPage(t)(relatedOne(t, s, "budapest-convention", out(normgraph.RelHostedBy), all()))
+		if len(p.Edges) != 1 {
+			t.Fatalf("got %d hosts", len(p.Edges))
+		}
+		e, ok := p.Edges[0].Node.(normgraph.Entity)
+		if !ok {
+			t.Fatalf("far end is a %T, want an Entity", p.Edges[0].Node)
+		}
+		fx := Fixture()
+		for _, w := range fx.Entities {
+			if w.NodeID() == "coe" {
+				if describe(e) != describe(w) {
+					t.Errorf("far end:\n got  %s\n want %s", describe(e), describe(w))
+				}
+			}
+		}
+	}},
+	testCase{"InvalidArguments", func(t *testing.T, s normgraph.Store) {
+		_, err := s.Related(ctx(t), []string{"g7"}, normgraph.Traversal{Type: "OWNS", Direction: normgraph.Incoming}, first(1))
+		wantInvalid(t, err, "type:")
+		_, err = s.Related(ctx(t), []string{"g7"}, normgraph.Traversal{Type: normgraph.RelMemberOf}, first(1))
+		wantInvalid(t, err, "direction:")
+		_, err = s.Related(ctx(t), []string{"g7"}, in(normgraph.RelMemberOf), first(-3))
+		wantInvalid(t, err, "first:")
+	}},
+)
