@@ -1691,9 +1691,9 @@ type Country implements Node & Entity {
   region: String!
   "UN M49 sub-region."
   subregion: String!
-  "Fora the country is a member of; asOf keeps memberships in force on that date."
+  "Fora the country is or was a member of (see until on the edges); asOf keeps only memberships in force on that date."
   memberships(asOf: Date, first: Int = 50, after: String): ForumConnection!
-  "Initiatives the country participates in."
+  "Initiatives the country participates or participated in; asOf keeps only participation in force on that date."
   initiatives(asOf: Date, first: Int = 50, after: String): InitiativeConnection!
   "Norms the country endorses."
   endorsedNorms(first: Int = 50, after: String): NormConnection!
@@ -1756,8 +1756,9 @@ type Forum implements Node & Entity {
   url: String!
   "Priorities the forum advances."
   priorities: [Priority!]!
-  "Member countries; asOf keeps memberships in force on that date."
+  "Member countries, past and present (see until on the edges); asOf keeps only memberships in force on that date."
   members(asOf: Date, filter: CountryFilter, first: Int = 50, after: String): CountryConnection!
+  "The number of members, past and present; asOf counts only those in force on that date."
   memberCount(asOf: Date): Int!
   "Norms the forum affirmed."
   affirmedNorms: [Norm!]!
@@ -1895,8 +1896,9 @@ type Initiative implements Node & Entity {
   priorities: [Priority!]!
   "Norms the initiative promotes."
   norms: [Norm!]!
-  "Participating countries (parties, signatories, supporters: see the edge role)."
+  "Participating countries (parties, signatories, supporters: see the edge role), past and present; asOf keeps only participation in force on that date."
   participants(asOf: Date, filter: CountryFilter, first: Int = 50, after: String): CountryConnection!
+  "The number of participants, past and present; asOf counts only those in force on that date."
   participantCount(asOf: Date): Int!
   "Fora hosting the initiative."
   hostedBy: [Forum!]!
