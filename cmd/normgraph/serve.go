@@ -26,13 +26,16 @@ import (
 )
 
 type serveFlags struct {
-	addr          string
-	seed          bool
-	playground    bool
-	introspection bool
-	shutdown      time.Duration
-	batchWait     time.Duration
-	limits        server.Limits
+	addr             string
+	seed             bool
+	playground       bool
+	introspection    bool
+	apq              bool
+	persistedQueries string
+	otlpEndpoint     string
+	shutdown         time.Duration
+	batchWait        time.Duration
+	limits           server.Limits
 }
 
 func newServeCmd(common *commonFlags, opts []ff.Option, stdout, stderr io.Writer) *ffcli.Command {
@@ -44,6 +47,9 @@ func newServeCmd(common *commonFlags, opts []ff.Option, stdout, stderr io.Writer
 	fs.BoolVar(&sf.seed, "seed", false, "with Neo4j: make the graph equal to the data files before serving")
 	fs.BoolVar(&sf.playground, "playground", true, "serve the GraphiQL playground at /")
 	fs.BoolVar(&sf.introspection, "introspection", true, "allow schema introspection")
+	fs.BoolVar(&sf.apq, "apq", true, "accept automatic persisted queries (clients send a query's sha256 instead of its text once the server has seen it)")
+	fs.StringVar(&sf.persistedQueries, "persisted-queries", "", "allowlist: run only these queries; a JSON file of sha256 hex -> query text, or a directory of .graphql files (replaces --apq)")
+	fs.StringVar(&sf.otlpEndpoint, "otlp-endpoint", "", "send traces over OTLP/HTTP to this collector base URL, e.g. http://localhost:4318 (also OTEL_EXPORTER_OTLP_ENDPOINT; tracing is off when neither is set)")
 	fs.DurationVar(&sf.shutdown, "shutdown-timeout", 30*time.Second, "how long a shutdown waits for requests in flight")
 	fs.IntVar(&sf.limits.MaxFirst, "max-first", d.MaxFirst, "cap on `first` for connections")
 	fs.Int64Var(&sf.limits.MaxBodyBytes, "max-body-bytes", d.MaxBodyBytes, "cap on a request body (larger: HTTP 413)")
@@ -75,6 +81,29 @@ func newServeCmd(common *commonFlags, opts []ff.Option, stdout, stderr io.Writer
 }
 
 func serve(ctx context.Context, log zerolog.Logger, common *commonFlags, sf serveFlags) error {
+	var allow server.PersistedQueries
+	if sf.persistedQueries != "" {
+		var err error
+		if allow, err = server.LoadPersistedQueries(sf.persistedQueries); err != nil {
+			return err
+		}
+		log.Info().Str("file", sf.persistedQueries).Int("queries", len(allow)).Msg("running allowlisted persisted queries only")
+	}
+	tp, shutdownTracing, err := server.NewTracerProvider(ctx, server.TracingConfig{Endpoint: sf.otlpEndpoint, ServiceVersion: version})
+	if err != nil {
+		return err
+	}
+	defer func() {
+		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := shutdownTracing(sctx); err != nil {
+			log.Warn().Err(err).Msg("flushing traces")
+		}
+	}()
+	if tp != nil {
+		log.Info().Msg("tracing over OTLP/HTTP")
+	}
+
 	store, closeStore, err := openStore(ctx, log, common, sf.seed)
 	if err != nil {
 		return err
@@ -82,12 +111,15 @@ func serve(ctx context.Context, log zerolog.Logger, common *commonFlags, sf serv
 	defer closeStore()
 
 	h := server.New(server.Config{
-		Store:         store,
-		Logger:        log,
-		Limits:        sf.limits,
-		Playground:    sf.playground,
-		Introspection: sf.introspection,
-		BatchWait:     sf.batchWait,
+		Store:            store,
+		Logger:           log,
+		Limits:           sf.limits,
+		Playground:       sf.playground,
+		Introspection:    sf.introspection,
+		BatchWait:        sf.batchWait,
+		DisableAPQ:       !sf.apq,
+		PersistedQueries: allow,
+		TracerProvider:   tp,
 	})
 	ln, err := net.Listen("tcp", sf.addr)
 	if err != nil {
