@@ -144,6 +144,21 @@ var _ = register("Related",
 			{"nothing passes", "g7", filtered(g7, normgraph.Filter{Region: "Oceania"}), nil},
 		})
 	}},
+	testCase{"KindOfFarEnds", func(t *testing.T, s normgraph.Store) {
+		// ADVANCES reaches a priority from fora and initiatives alike.
+		kind := func(tr normgraph.Traversal, k normgraph.EntityKind) normgraph.Traversal { tr.Kind = k; return tr }
+		runRelatedCases(t, s, []relatedCase{
+			{"all kinds", "law-enforcement", in(normgraph.RelAdvances),
+				[]string{"budapest-convention", "coe", "counter-ransomware-initiative"}},
+			{"fora only", "law-enforcement", kind(in(normgraph.RelAdvances), normgraph.KindForum), []string{"coe"}},
+			{"initiatives only", "law-enforcement", kind(in(normgraph.RelAdvances), normgraph.KindInitiative),
+				[]string{"budapest-convention", "counter-ransomware-initiative"}},
+			{"kind and filter", "protecting-networks",
+				kind(filtered(in(normgraph.RelAdvances), normgraph.Filter{Advances: []string{"military"}}), normgraph.KindForum),
+				[]string{"osce"}},
+			{"a kind the type cannot reach", "law-enforcement", kind(in(normgraph.RelAdvances), normgraph.KindCountry), nil},
+		})
+	}},
 	testCase{"BatchAligned", func(t *testing.T, s normgraph.Store) {
 		idList := []string{"g7", "atlantis", "nato", "gfce", "src-dig-watch", "g7"}
 		pages, err := s.Related(ctx(t), idList, in(normgraph.RelMemberOf), first(3))
@@ -269,5 +284,7 @@ var _ = register("Related",
 		wantInvalid(t, err, "direction:")
 		_, err = s.Related(ctx(t), []string{"g7"}, in(normgraph.RelMemberOf), first(-3))
 		wantInvalid(t, err, "first:")
+		_, err = s.Related(ctx(t), []string{"g7"}, normgraph.Traversal{Type: normgraph.RelMemberOf, Direction: normgraph.Incoming, Kind: "PLANET"}, first(1))
+		wantInvalid(t, err, "kind:")
 	}},
 )
