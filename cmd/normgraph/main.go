@@ -51,11 +51,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 	root := &ffcli.Command{
 		Name:       "normgraph",
-		ShortUsage: "normgraph <serve|validate|seed|bench|version> [flags]",
+		ShortUsage: "normgraph <serve|validate|seed|gen|bench|version> [flags]",
 		LongHelp: "normgraph: a GraphQL knowledge graph of international cyber diplomacy.\n" +
 			"Every flag has a NORMGRAPH_* environment twin (--neo4j-uri is NORMGRAPH_NEO4J_URI);\n" +
 			"the Neo4j flags also read NEO4J_URI, NEO4J_USERNAME, NEO4J_PASSWORD, NEO4J_DATABASE.",
-		Subcommands: []*ffcli.Command{serveCmd, validateCmd, seedCmd, newBenchCmd(envOpts, stdout, stderr), {
+		Subcommands: []*ffcli.Command{serveCmd, validateCmd, seedCmd, newBenchCmd(envOpts, stdout, stderr), newGenCmd(envOpts, stdout, stderr), {
 			Name:       "version",
 			ShortUsage: "normgraph version",
 			ShortHelp:  "print the version",

@@ -118,10 +118,7 @@ func (l *loader) run(fsys fs.FS) error {
 		}
 		files[i] = &yamlFile{name: name, fid: l.file(name), data: data}
 	}
-	decodeYAML(files)
-	for _, f := range files {
-		l.parseYAML(f)
-	}
+	l.decodeAndParse(files)
 	l.index()
 	l.rankEntities()
 	l.checkEntities()

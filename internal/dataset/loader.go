@@ -29,6 +29,9 @@ type entry struct {
 	// fromRank and toRank order the entity as either end of a
 	// relationship; see rankEntities.
 	fromRank, toRank uint32
+	// The lines checkEntities needs, so that vals (and the YAML
+	// tree behind it) need not outlive build.
+	iso2Line, iso3Line, orderLine int32
 }
 
 // what names e for messages: `country "usa"`.
@@ -269,7 +272,11 @@ func (l *loader) checkCountry(e *entry, c *normgraph.Country, iso2, iso3 map[str
 		if code.value == "" {
 			continue
 		}
-		at := pos{e.at.file, e.vals.line(code.field)}
+		line := e.iso2Line
+		if code.field == "iso3" {
+			line = e.iso3Line
+		}
+		at := pos{e.at.file, line}
 		if first, ok := code.seen[code.value]; ok {
 			l.problem(at.file, at.line, "duplicate %s %q (first defined at %s)", code.field, code.value, l.where(first))
 			continue
@@ -285,7 +292,7 @@ func (l *loader) checkPriority(e *entry, p *normgraph.Priority) {
 		return
 	}
 	if p.Order != 0 && p.Order != i+1 {
-		l.problem(e.at.file, e.vals.line("order"), "priority %q must have order %d, not %d", p.ID, i+1, p.Order)
+		l.problem(e.at.file, e.orderLine, "priority %q must have order %d, not %d", p.ID, i+1, p.Order)
 	}
 }
 

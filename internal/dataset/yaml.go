@@ -207,6 +207,34 @@ func decodeYAML(files []*yamlFile) {
 	wg.Wait()
 }
 
+// decodeAndParse decodes files concurrently but parses them in order as they
+// come, dropping each tree once parsed: at most GOMAXPROCS trees are alive.
+func (l *loader) decodeAndParse(files []*yamlFile) {
+	done := make([]chan struct{}, len(files))
+	for i := range done {
+		done[i] = make(chan struct{})
+	}
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	go func() {
+		for i, f := range files {
+			sem <- struct{}{}
+			go func() {
+				dec := yaml.NewDecoder(bytes.NewReader(f.data))
+				if f.err = decode(dec, &f.doc); f.err == nil {
+					f.extraErr = decode(dec, &f.extra)
+				}
+				close(done[i])
+			}()
+		}
+	}()
+	for i, f := range files {
+		<-done[i]
+		l.parseYAML(f)
+		f.doc, f.extra, f.data = yaml.Node{}, yaml.Node{}, nil
+		<-sem
+	}
+}
+
 // parseYAML checks one decoded data file and registers its items.
 func (l *loader) parseYAML(f *yamlFile) {
 	fid, name, doc := f.fid, f.name, &f.doc
@@ -583,7 +611,13 @@ func (l *loader) build(fid int32, spec *kindSpec, v *values) {
 	if id == "" {
 		return // missing or malformed: reported, and nothing can refer to it
 	}
-	e := &entry{id: id, kind: spec.kind, spec: spec, at: pos{fid, v.line("id")}, vals: v}
+	e := &entry{id: id, kind: spec.kind, spec: spec, at: pos{fid, v.line("id")}}
+	switch spec.key {
+	case keyCountries:
+		e.iso2Line, e.iso3Line = v.line("iso2"), v.line("iso3")
+	case keyPriorities:
+		e.orderLine = v.line("order")
+	}
 	if spec.key == keySources {
 		e.node = &normgraph.Source{
 			ID:        id,
