@@ -8,9 +8,52 @@ import (
 	"testing"
 	"time"
 
+	"github.com/normgraph/normgraph/internal/dataset"
 	"github.com/normgraph/normgraph/internal/normgraph"
 	"github.com/normgraph/normgraph/internal/store/neo4jstore"
+	seeddata "github.com/normgraph/normgraph/seed"
 )
+
+// curated loads the data files compiled into the binary.
+func curated(tb testing.TB) *normgraph.Dataset {
+	tb.Helper()
+	ds, err := dataset.Load(seeddata.FS)
+	if err != nil {
+		tb.Fatalf("curated data: %v", err)
+	}
+	return ds
+}
+
+// BenchmarkSeedCurated times a load of the curated data into an empty graph
+// (schema in place): what `normgraph seed` does on a fresh database.
+func BenchmarkSeedCurated(b *testing.B) {
+	s := openStore(b)
+	ds := curated(b)
+	ctx := context.Background()
+	seed(b, s, ds)
+	for b.Loop() {
+		b.StopTimer()
+		if err := s.Wipe(ctx); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		seed(b, s, ds)
+	}
+	b.ReportMetric(float64(len(ds.Sources)+len(ds.Entities)+len(ds.Relations)), "rows")
+}
+
+// BenchmarkSeedCuratedNoop times a Seed of the curated data that finds
+// nothing to change.
+func BenchmarkSeedCuratedNoop(b *testing.B) {
+	s := openStore(b)
+	ds := curated(b)
+	seed(b, s, ds)
+	for b.Loop() {
+		if rep := seed(b, s, ds); rep.Writes != 0 {
+			b.Fatalf("noop seed wrote %d", rep.Writes)
+		}
+	}
+}
 
 // BenchmarkSeedFixture times a load of the fixture into an empty graph
 // (schema in place), the path `normgraph seed` takes on a fresh database.

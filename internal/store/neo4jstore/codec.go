@@ -32,6 +32,9 @@ const (
 	propISO2Key     = "iso2Key"
 	propISO3Key     = "iso3Key"
 	propHash        = "hash"
+	// propAdjHash is Seed's record of a node's outgoing relationships (see
+	// seeder.readGraph); it is not content and not part of hash.
+	propAdjHash = "adjHash"
 
 	propSince = "since"
 	propUntil = "until"
@@ -53,7 +56,7 @@ type nodeRow struct {
 
 // param is the row as a Cypher parameter.
 func (r nodeRow) param() map[string]any {
-	return map[string]any{"id": r.id, "hash": r.hash, "props": r.props}
+	return map[string]any{"id": r.id, "label": r.label, "hash": r.hash, "props": r.props}
 }
 
 // props is a property map that leaves out zero values: an absent property
@@ -96,36 +99,86 @@ func contentHash(kind string, p props) int64 {
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
-	h := sha256.New()
-	buf := make([]byte, 0, 256)
-	str := func(s string) {
-		buf = binary.AppendUvarint(buf, uint64(len(s)))
-		buf = append(buf, s...)
-	}
-	str(layoutVersion)
-	str(kind)
+	var e hashEncoder
+	e.start(kind)
 	for _, k := range keys {
-		str(k)
 		switch v := p[k].(type) {
 		case string:
-			buf = append(buf, 's')
-			str(v)
+			e.str(k, v)
 		case int64:
-			buf = append(buf, 'i')
-			buf = binary.AppendVarint(buf, v)
+			e.int(k, v)
 		case []string:
-			buf = append(buf, 'l')
-			buf = binary.AppendUvarint(buf, uint64(len(v)))
-			for _, x := range v {
-				str(x)
-			}
+			e.strs(k, v)
 		default:
 			panic(fmt.Sprintf("neo4jstore: hash of %s: property %s has type %T", kind, k, v))
 		}
 	}
-	h.Write(buf)
-	var sum [sha256.Size]byte
-	return int64(binary.BigEndian.Uint64(h.Sum(sum[:0])))
+	return e.sum()
+}
+
+// hashEncoder writes the canonical encoding contentHash hashes: the layout
+// version, the kind, then each property in key order with a type tag and
+// length-prefixed values.
+type hashEncoder struct{ buf []byte }
+
+func (e *hashEncoder) raw(s string) {
+	e.buf = binary.AppendUvarint(e.buf, uint64(len(s)))
+	e.buf = append(e.buf, s...)
+}
+
+func (e *hashEncoder) start(kind string) {
+	e.buf = e.buf[:0]
+	e.raw(layoutVersion)
+	e.raw(kind)
+}
+
+func (e *hashEncoder) str(k, v string) {
+	e.raw(k)
+	e.buf = append(e.buf, 's')
+	e.raw(v)
+}
+
+func (e *hashEncoder) int(k string, v int64) {
+	e.raw(k)
+	e.buf = append(e.buf, 'i')
+	e.buf = binary.AppendVarint(e.buf, v)
+}
+
+func (e *hashEncoder) strs(k string, v []string) {
+	e.raw(k)
+	e.buf = append(e.buf, 'l')
+	e.buf = binary.AppendUvarint(e.buf, uint64(len(v)))
+	for _, x := range v {
+		e.raw(x)
+	}
+}
+
+func (e *hashEncoder) sum() int64 {
+	s := sha256.Sum256(e.buf)
+	return int64(binary.BigEndian.Uint64(s[:8]))
+}
+
+// relationHash is contentHash(relType[r.Type], relProps(r)) without building
+// the map: Seed hashes every relationship of the dataset on every run. The
+// properties are written in key order, as contentHash sorts them.
+func relationHash(e *hashEncoder, r *normgraph.Relation) int64 {
+	e.start(relType[r.Type])
+	if r.Note != "" {
+		e.str(propNote, r.Note)
+	}
+	if r.Role != "" {
+		e.str(propRole, r.Role)
+	}
+	if r.Since != nil && !r.Since.IsZero() {
+		e.str(propSince, r.Since.String())
+	}
+	if len(r.SourceIDs) > 0 {
+		e.strs(propSources, r.SourceIDs)
+	}
+	if r.Until != nil && !r.Until.IsZero() {
+		e.str(propUntil, r.Until.String())
+	}
+	return e.sum()
 }
 
 // entityRow is how an entity is stored.
@@ -204,29 +257,11 @@ func sourceRow(s *normgraph.Source) nodeRow {
 	return nodeRow{id: s.ID, label: labelSource, hash: h, props: p}
 }
 
-// relRow is one relationship as Seed writes it.
-type relRow struct {
-	from, to string
-	hash     int64
-	props    map[string]any
-}
-
-func (r relRow) param() map[string]any {
-	return map[string]any{"from": r.from, "to": r.to, "hash": r.hash, "props": r.props}
-}
-
-// relationRow is how a relationship is stored. Dates keep the curator's
-// precision ("2011", "2011-05", "2011-05-16"); asOf filters compare them as
-// strings with the full first-day string of asOf (see query.inForce), which
-// spares a second, typed property per date on every relationship.
-func relationRow(r *normgraph.Relation) relRow {
-	p := relProps(r)
-	h := contentHash(relType[r.Type], p)
-	p[propHash] = h
-	return relRow{from: r.From, to: r.To, hash: h, props: p}
-}
-
-// relProps are a relationship's stored properties, without the hash.
+// relProps are a relationship's stored properties, without the hash. Dates
+// keep the curator's precision ("2011", "2011-05", "2011-05-16"); asOf
+// filters compare them as strings with the full first-day string of asOf
+// (see query.inForce), which spares a second, typed property per date on
+// every relationship.
 func relProps(r *normgraph.Relation) props {
 	p := make(props, 4)
 	p.date(propSince, r.Since)

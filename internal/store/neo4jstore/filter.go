@@ -24,6 +24,15 @@ func (q *query) bind(v any) string {
 	return "$" + name
 }
 
+// variable returns a fresh variable name (v0, v1, ...): a subquery of a
+// filter must not pick up a variable of the query around it (EXISTS and
+// COUNT subqueries see the outer scope).
+func (q *query) variable() string {
+	name := fmt.Sprintf("v%d", q.n)
+	q.n++
+	return name
+}
+
 // inForce is the Cypher twin of Relation.InForce for relationship variable
 // r: since <= asOf (or none) and no until or until > asOf, dates comparing as
 // their first day.
@@ -49,7 +58,8 @@ func (q *query) inForce(r string, asOf *normgraph.Date) string {
 func (q *query) filter(n string, f normgraph.Filter) []string {
 	var c []string
 	if f.NameContains != "" {
-		c = append(c, fmt.Sprintf("any(x IN %s.%s WHERE x CONTAINS %s)", n, propNames, q.bind(strings.ToLower(f.NameContains))))
+		x := q.variable()
+		c = append(c, fmt.Sprintf("any(%[1]s IN %[2]s.%[3]s WHERE %[1]s CONTAINS %[4]s)", x, n, propNames, q.bind(strings.ToLower(f.NameContains))))
 	}
 	if f.Type != "" {
 		c = append(c, fmt.Sprintf("%s.type = %s", n, q.bind(f.Type)))
@@ -62,7 +72,8 @@ func (q *query) filter(n string, f normgraph.Filter) []string {
 	}
 	anyOf := func(t normgraph.RelationType, ids []string) {
 		if len(ids) > 0 {
-			c = append(c, fmt.Sprintf("EXISTS { MATCH (%s)-[:%s]->(x:%s) WHERE x.id IN %s }", n, relType[t], labelEntity, q.bind(ids)))
+			x := q.variable()
+			c = append(c, fmt.Sprintf("EXISTS { MATCH (%s)-[:%s]->(%s:%s) WHERE %s.id IN %s }", n, relType[t], x, labelEntity, x, q.bind(ids)))
 		}
 	}
 	anyOf(normgraph.RelAdvances, f.Advances)
@@ -73,15 +84,16 @@ func (q *query) filter(n string, f normgraph.Filter) []string {
 		if len(ids) == 0 {
 			return
 		}
-		pat := fmt.Sprintf("(%s)-[r:%s]->(:%s {id: x})", n, relType[t], labelEntity)
+		x, r := q.variable(), q.variable()
+		pat := fmt.Sprintf("(%s)-[%s:%s]->(:%s {id: %s})", n, r, relType[t], labelEntity, x)
 		if !outgoing {
-			pat = fmt.Sprintf("(:%s {id: x})-[r:%s]->(%s)", labelEntity, relType[t], n)
+			pat = fmt.Sprintf("(:%s {id: %s})-[%s:%s]->(%s)", labelEntity, x, r, relType[t], n)
 		}
 		where := ""
-		if cond := q.inForce("r", asOf); cond != "" {
+		if cond := q.inForce(r, asOf); cond != "" {
 			where = " WHERE " + cond
 		}
-		c = append(c, fmt.Sprintf("all(x IN %s WHERE EXISTS { MATCH %s%s })", q.bind(ids), pat, where))
+		c = append(c, fmt.Sprintf("all(%s IN %s WHERE EXISTS { MATCH %s%s })", x, q.bind(ids), pat, where))
 	}
 	allOf(normgraph.RelMemberOf, f.MemberOf, true, f.AsOf)
 	allOf(normgraph.RelParticipatesIn, f.ParticipatesIn, true, f.AsOf)

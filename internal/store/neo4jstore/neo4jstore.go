@@ -13,7 +13,10 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"net"
+	"reflect"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -31,7 +34,9 @@ const DefaultDatabase = "neo4j"
 type Config struct {
 	// URI is bolt://host:port for one server or neo4j://host:port for a
 	// cluster (routing; reads go to readers).
-	URI      string
+	URI string
+	// Username and Password authenticate with basic auth; both empty
+	// means no authentication.
 	Username string
 	Password string
 	// Database defaults to DefaultDatabase.
@@ -113,7 +118,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		return nil, fmt.Errorf("neo4jstore: connect to %s: %w", redactURI(cfg.URI), err)
 	}
 	if info, err := drv.GetServerInfo(vctx); err == nil {
-		s.log.Info().Str("uri", redactURI(cfg.URI)).Str("server", info.Agent()).
+		s.log.Debug().Str("uri", redactURI(cfg.URI)).Str("server", info.Agent()).
 			Str("database", s.db).Msg("connected to neo4j")
 	}
 	return s, nil
@@ -127,10 +132,18 @@ func (s *Store) Close(ctx context.Context) error {
 // Ping reports whether the database answers, within a short timeout so that
 // a readiness probe never hangs on a dead server.
 func (s *Store) Ping(ctx context.Context) error {
+	if err := s.checkCtx(ctx); err != nil {
+		return err
+	}
 	t := min(2*time.Second, s.connectTimeout)
-	ctx, cancel := context.WithTimeout(ctx, t)
+	pctx, cancel := context.WithTimeout(ctx, t)
 	defer cancel()
-	if err := s.driver.VerifyConnectivity(ctx); err != nil {
+	if err := s.driver.VerifyConnectivity(pctx); err != nil {
+		if ctx.Err() == nil {
+			// Our own short timeout, not the caller's: the database did
+			// not answer in time, which for a probe means unavailable.
+			return &wrapped{code: normgraph.Errorf(normgraph.EUNAVAILABLE, "database unavailable"), detail: "ping", cause: err}
+		}
 		return s.fail(ctx, err, "ping")
 	}
 	return nil
@@ -139,6 +152,7 @@ func (s *Store) Ping(ctx context.Context) error {
 // PoolStats describes the connection pool, for metrics. The v5 driver does
 // not publish its live pool counters, so only the configured size is known.
 type PoolStats struct {
+	// MaxConnections is the pool's configured size.
 	MaxConnections int
 }
 
@@ -219,11 +233,25 @@ func (s *Store) fail(ctx context.Context, err error, format string, args ...any)
 	}
 	what := fmt.Sprintf(format, args...)
 	switch {
-	case errors.Is(err, context.DeadlineExceeded), errors.Is(ctx.Err(), context.DeadlineExceeded), isServerTimeout(err):
+	case couldNotConnect(err):
+		// The driver retries a refused connection until the deadline, so
+		// this often arrives as a timeout: the database being down is the
+		// useful answer.
+		return &wrapped{code: normgraph.Errorf(normgraph.EUNAVAILABLE, "database unavailable"), detail: what,
+			cause: err, ctxErr: ctx.Err()}
+	case errors.Is(err, context.DeadlineExceeded), errors.Is(ctx.Err(), context.DeadlineExceeded):
+		// The driver often reports a passed deadline as a connection or
+		// read timeout: keep DeadlineExceeded in the chain either way.
+		return &wrapped{code: normgraph.Errorf(normgraph.ETIMEOUT, "the request timed out"), detail: what,
+			cause: err, ctxErr: context.DeadlineExceeded}
+	case isServerTimeout(err):
 		return &wrapped{code: normgraph.Errorf(normgraph.ETIMEOUT, "the request timed out"), detail: what, cause: err}
 	case errors.Is(err, context.Canceled), errors.Is(ctx.Err(), context.Canceled):
 		// The caller went away: keep context.Canceled visible to errors.Is.
-		return fmt.Errorf("neo4jstore: %s: %w (%v)", what, context.Canceled, err)
+		if errors.Is(err, context.Canceled) {
+			return fmt.Errorf("neo4jstore: %s: %w", what, err)
+		}
+		return fmt.Errorf("neo4jstore: %s: %w: %w", what, context.Canceled, err)
 	case isUnavailable(err):
 		return &wrapped{code: normgraph.Errorf(normgraph.EUNAVAILABLE, "database unavailable"), detail: what, cause: err}
 	}
@@ -236,13 +264,19 @@ type wrapped struct {
 	code   *normgraph.Error
 	detail string
 	cause  error
+	ctxErr error // the context's error, when that is what ended the request
 }
 
 func (w *wrapped) Error() string {
 	return fmt.Sprintf("neo4jstore: %s: %s: %v", w.detail, w.code.Message, w.cause)
 }
 
-func (w *wrapped) Unwrap() []error { return []error{w.code, w.cause} }
+func (w *wrapped) Unwrap() []error {
+	if w.ctxErr != nil && w.ctxErr != w.cause {
+		return []error{w.code, w.cause, w.ctxErr}
+	}
+	return []error{w.code, w.cause}
+}
 
 func isServerTimeout(err error) bool {
 	var ne *neo4j.Neo4jError
@@ -286,6 +320,66 @@ func isUnavailable(err error) bool {
 		return isUnavailable(lim.Errors[len(lim.Errors)-1])
 	}
 	return false
+}
+
+// couldNotConnect reports whether err says no connection could be made at
+// all (refused, unreachable, unknown host), as opposed to a connection that
+// failed or was too slow once made.
+func couldNotConnect(err error) bool {
+	found := false
+	walkCauses(err, 0, func(e error) bool {
+		var op *net.OpError
+		var dns *net.DNSError
+		if (errors.As(e, &op) && op.Op == "dial") || errors.As(e, &dns) || errors.Is(e, syscall.ECONNREFUSED) {
+			found = true
+		}
+		return !found
+	})
+	return found
+}
+
+// walkCauses visits err and its causes. The driver's error types carry
+// their cause in a field without an Unwrap method (ConnectivityError.Inner,
+// TransactionExecutionLimit.Errors, and Err or Inner fields of internal
+// types), so besides errors.Unwrap it follows those fields.
+func walkCauses(err error, depth int, visit func(error) bool) bool {
+	if err == nil || depth > 16 {
+		return true
+	}
+	if !visit(err) {
+		return false
+	}
+	var next []error
+	switch e := err.(type) {
+	case interface{ Unwrap() error }:
+		next = append(next, e.Unwrap())
+	case interface{ Unwrap() []error }:
+		next = append(next, e.Unwrap()...)
+	}
+	switch e := err.(type) {
+	case *neo4j.ConnectivityError:
+		next = append(next, e.Inner)
+	case *neo4j.TransactionExecutionLimit:
+		next = append(next, e.Errors...)
+	default:
+		v := reflect.ValueOf(err)
+		if v.Kind() == reflect.Pointer && !v.IsNil() && v.Elem().Kind() == reflect.Struct {
+			for _, name := range []string{"Err", "Inner"} {
+				f := v.Elem().FieldByName(name)
+				if f.IsValid() && f.CanInterface() {
+					if inner, ok := f.Interface().(error); ok {
+						next = append(next, inner)
+					}
+				}
+			}
+		}
+	}
+	for _, n := range next {
+		if !walkCauses(n, depth+1, visit) {
+			return false
+		}
+	}
+	return true
 }
 
 // redactURI drops any credentials embedded in a URI before it is logged.

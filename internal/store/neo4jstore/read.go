@@ -134,15 +134,6 @@ func (s *Store) CountriesByCode(ctx context.Context, codes []string) ([]*normgra
 	return out, nil
 }
 
-// checkPage rejects page sizes PageOf cannot honour; the API caps First
-// before it gets here.
-func checkPage(p normgraph.PageArgs) error {
-	if p.First < 0 && p.First != normgraph.Unlimited {
-		return normgraph.Errorf(normgraph.EINVALID, "first: must not be negative, got %d", p.First)
-	}
-	return nil
-}
-
 // List implements normgraph.Store: the count, the number of items at or
 // before the cursor, and the page itself come from one query.
 func (s *Store) List(ctx context.Context, kind normgraph.EntityKind, f normgraph.Filter, page normgraph.PageArgs) (*normgraph.Page, error) {
@@ -153,7 +144,7 @@ func (s *Store) List(ctx context.Context, kind normgraph.EntityKind, f normgraph
 	if !ok {
 		return nil, normgraph.Errorf(normgraph.EINVALID, "kind: unknown entity kind %q", kind)
 	}
-	if err := checkPage(page); err != nil {
+	if err := page.Validate(); err != nil {
 		return nil, err
 	}
 	q := newQuery()
@@ -181,7 +172,7 @@ func (s *Store) ListSources(ctx context.Context, page normgraph.PageArgs) (*norm
 	if err := s.checkCtx(ctx); err != nil {
 		return nil, err
 	}
-	if err := checkPage(page); err != nil {
+	if err := page.Validate(); err != nil {
 		return nil, err
 	}
 	q := newQuery()
@@ -209,9 +200,12 @@ func (s *Store) ListSources(ctx context.Context, page normgraph.PageArgs) (*norm
 // is the only thing that crosses the wire.
 func (q *query) pageQuery(match, n, key string, page normgraph.PageArgs) string {
 	after := q.after(n, key, page.After)
-	before := "0"
+	// A constant next to count() would be a grouping key, and an empty
+	// match would then return no row at all: before stays outside unless
+	// it is itself an aggregate.
+	before, outerBefore := "", "0 AS before"
 	if after != "" {
-		before = fmt.Sprintf("count(CASE WHEN NOT %s THEN 1 END)", after)
+		before, outerBefore = fmt.Sprintf(", count(CASE WHEN NOT %s THEN 1 END) AS before", after), "before"
 	}
 	matchAfter := match
 	if after != "" {
@@ -221,10 +215,10 @@ func (q *query) pageQuery(match, n, key string, page normgraph.PageArgs) string 
 			matchAfter += " WHERE " + after
 		}
 	}
-	return fmt.Sprintf("CALL () { %[1]s RETURN count(%[2]s) AS total, %[3]s AS before } "+
+	return fmt.Sprintf("CALL () { %[1]s RETURN count(%[2]s) AS total%[3]s } "+
 		"CALL () { %[4]s WITH %[2]s ORDER BY %[2]s.%[5]s, %[2]s.id LIMIT %[6]s RETURN collect(%[2]s) AS page } "+
-		"RETURN total, before, page",
-		match, n, before, matchAfter, key, q.bind(limitParam(page.First)))
+		"RETURN total, %[7]s, page",
+		match, n, before, matchAfter, key, q.bind(limitParam(page.First)), outerBefore)
 }
 
 // pageFromRecord builds a Page from the single (total, before, page) record
@@ -280,38 +274,39 @@ func (s *Store) Related(ctx context.Context, ids []string, t normgraph.Traversal
 	if err := s.checkCtx(ctx); err != nil {
 		return nil, err
 	}
-	typ, ok := relType[t.Type]
-	if !ok {
-		return nil, normgraph.Errorf(normgraph.EINVALID, "type: unknown relationship type %q", t.Type)
-	}
-	if t.Direction != normgraph.Outgoing && t.Direction != normgraph.Incoming {
-		return nil, normgraph.Errorf(normgraph.EINVALID, "direction: must be Outgoing or Incoming, got %d", t.Direction)
-	}
-	if err := checkPage(page); err != nil {
+	if err := t.Validate(); err != nil {
 		return nil, err
+	}
+	if err := page.Validate(); err != nil {
+		return nil, err
+	}
+	typ := relType[t.Type]
+	far := labelEntity
+	if t.Kind != "" {
+		far = kindLabel[t.Kind]
 	}
 	out := make([]*normgraph.Page, len(ids))
 	if len(ids) == 0 {
 		return out, nil
 	}
 	q := newQuery()
-	pat := fmt.Sprintf("(p:%s {id: pid})-[r:%s]->(m:%s)", labelEntity, typ, labelEntity)
+	pat := fmt.Sprintf("(p:%s {id: pid})-[r:%s]->(m:%s)", labelEntity, typ, far)
 	if t.Direction == normgraph.Incoming {
-		pat = fmt.Sprintf("(p:%s {id: pid})<-[r:%s]-(m:%s)", labelEntity, typ, labelEntity)
+		pat = fmt.Sprintf("(p:%s {id: pid})<-[r:%s]-(m:%s)", labelEntity, typ, far)
 	}
 	conds := append([]string{q.inForce("r", t.AsOf)}, q.filter("m", t.Filter)...)
 	match := "MATCH " + pat + " WHERE " + where(conds...)
 	after := q.after("m", propSortKey, page.After)
-	before, matchAfter := "0", match
+	before, outerBefore, matchAfter := "", "0 AS before", match
 	if after != "" {
-		before = fmt.Sprintf("count(CASE WHEN NOT %s THEN 1 END)", after)
+		before, outerBefore = fmt.Sprintf(", count(CASE WHEN NOT %s THEN 1 END) AS before", after), "before"
 		matchAfter += " AND " + after
 	}
 	cypher := fmt.Sprintf("UNWIND $ids AS pid "+
-		"CALL (pid) { %[1]s RETURN count(m) AS total, %[2]s AS before } "+
+		"CALL (pid) { %[1]s RETURN count(m) AS total%[2]s } "+
 		"CALL (pid) { %[3]s WITH r, m ORDER BY m.%[4]s, m.id LIMIT %[5]s RETURN collect([r, m]) AS page } "+
-		"RETURN pid, total, before, page",
-		match, before, matchAfter, propSortKey, q.bind(limitParam(page.First)))
+		"RETURN pid, total, %[6]s, page",
+		match, before, matchAfter, propSortKey, q.bind(limitParam(page.First)), outerBefore)
 	q.params["ids"] = distinct(ids)
 	res, err := s.read(ctx, "related "+typ, cypher, q.params)
 	if err != nil {
@@ -586,8 +581,8 @@ func (s *Store) Subgraph(ctx context.Context, q normgraph.SubgraphQuery) (*normg
 	res, err := s.read(ctx, "subgraph nodes",
 		"MATCH (n:"+labelEntity+") WHERE "+kindCond+
 			" WITH n, COUNT { (n)--() } AS degree ORDER BY degree DESC, n."+propLabel+", n.id "+
-			"WITH collect({id: n.id, kind: n."+propKind+", label: n."+propLabel+", degree: degree}) AS all "+
-			"RETURN all[..$limit] AS nodes, size(all) > $limit AS truncated",
+			"WITH collect({id: n.id, kind: n."+propKind+", label: n."+propLabel+", degree: degree}) AS ranked "+
+			"RETURN ranked[..$limit] AS nodes, size(ranked) > $limit AS truncated",
 		params)
 	if err != nil {
 		return nil, err

@@ -76,16 +76,19 @@ func relPattern(types []normgraph.RelationType) (string, error) {
 	return ":" + strings.Join(names, "|"), nil
 }
 
-// schemaStatements create what reads and seeding rely on. Every entity and
-// source node also carries :Entity, whose constraint makes ids unique graph
-// wide and gives MERGE and lookups by id one index to use.
-func schemaStatements() []string {
-	var st []string
+// schemaItem is one constraint or index, by name.
+type schemaItem struct{ name, create string }
+
+// schemaItems are what reads and seeding rely on. Every entity and source
+// node also carries :Entity, whose constraint makes ids unique graph wide
+// and gives MERGE and lookups by id one index to use.
+func schemaItems() []schemaItem {
+	var st []schemaItem
 	uniq := func(name, label string) {
-		st = append(st, fmt.Sprintf("CREATE CONSTRAINT %s IF NOT EXISTS FOR (n:%s) REQUIRE n.id IS UNIQUE", name, label))
+		st = append(st, schemaItem{name, fmt.Sprintf("CREATE CONSTRAINT %s IF NOT EXISTS FOR (n:%s) REQUIRE n.id IS UNIQUE", name, label)})
 	}
 	index := func(name, label, prop string) {
-		st = append(st, fmt.Sprintf("CREATE INDEX %s IF NOT EXISTS FOR (n:%s) ON (n.%s)", name, label, prop))
+		st = append(st, schemaItem{name, fmt.Sprintf("CREATE INDEX %s IF NOT EXISTS FOR (n:%s) ON (n.%s)", name, label, prop)})
 	}
 	uniq("normgraph_entity_id", labelEntity)
 	for _, l := range append(slices.Clone(entityLabel), labelSource) {
@@ -102,29 +105,62 @@ func schemaStatements() []string {
 	index("normgraph_forum_type", kindLabel[normgraph.KindForum], "type")
 	index("normgraph_initiative_type", kindLabel[normgraph.KindInitiative], "type")
 	index("normgraph_norm_framework", kindLabel[normgraph.KindNorm], "framework")
-	st = append(st, fulltextStatement())
-	return st
-}
-
-func fulltextStatement() string {
-	return fmt.Sprintf("CREATE FULLTEXT INDEX %s IF NOT EXISTS FOR (n:%s) ON EACH [n.%s] "+
+	st = append(st, schemaItem{fulltextIndex, fmt.Sprintf("CREATE FULLTEXT INDEX %s IF NOT EXISTS FOR (n:%s) ON EACH [n.%s] "+
 		"OPTIONS {indexConfig: {`fulltext.analyzer`: '%s', `fulltext.eventually_consistent`: false}}",
-		fulltextIndex, strings.Join(entityLabel, "|"), propSearchText, fulltextAnalyzer)
+		fulltextIndex, strings.Join(entityLabel, "|"), propSearchText, fulltextAnalyzer)})
+	return st
 }
 
 // EnsureSchema creates the constraints and indexes the store needs, if they
 // are missing, and waits until they are online: a search or MERGE issued
-// right after must not fall back to a scan or miss rows. It is idempotent.
-// A full-text index left by an older definition (other labels or analyzer)
-// is rebuilt, since IF NOT EXISTS alone would keep it.
+// right after must not fall back to a scan or miss rows. It is idempotent,
+// and when everything is in place it costs one query (every statement a
+// freshly started server has not seen costs it a planning pass). A
+// full-text index left by an older definition (other labels or analyzer) is
+// rebuilt, since IF NOT EXISTS alone would keep it.
 func (s *Store) EnsureSchema(ctx context.Context) error {
-	if err := s.dropStaleFulltext(ctx); err != nil {
-		return err
+	// A uniqueness constraint's backing index has the constraint's name.
+	res, err := s.write(ctx, "SHOW INDEXES YIELD name, state, labelsOrTypes, properties, options "+
+		"RETURN name, state, labelsOrTypes, properties, options.indexConfig['fulltext.analyzer'] AS analyzer", nil)
+	if err != nil {
+		return s.fail(ctx, err, "ensure schema: show indexes")
 	}
-	for _, st := range schemaStatements() {
-		if _, err := s.write(ctx, st, nil); err != nil {
-			return s.fail(ctx, err, "ensure schema: %s", st)
+	have := map[string]bool{}
+	settled := true
+	for _, r := range res.Records {
+		name, _, _ := neo4j.GetRecordValue[string](r, "name")
+		state, _, _ := neo4j.GetRecordValue[string](r, "state")
+		have[name] = true
+		settled = settled && state == "ONLINE"
+		if name != fulltextIndex {
+			continue
 		}
+		labels, _, _ := neo4j.GetRecordValue[[]any](r, "labelsOrTypes")
+		props, _, _ := neo4j.GetRecordValue[[]any](r, "properties")
+		analyzer, _, _ := neo4j.GetRecordValue[string](r, "analyzer")
+		got := anyStrings(labels)
+		slices.Sort(got)
+		want := slices.Sorted(slices.Values(entityLabel))
+		if slices.Equal(got, want) && slices.Equal(anyStrings(props), []string{propSearchText}) && analyzer == fulltextAnalyzer {
+			continue
+		}
+		s.log.Warn().Strs("labels", got).Str("analyzer", analyzer).Msg("rebuilding full-text index with the current definition")
+		if _, err := s.write(ctx, "DROP INDEX "+fulltextIndex+" IF EXISTS", nil); err != nil {
+			return s.fail(ctx, err, "ensure schema: drop stale full-text index")
+		}
+		have[name] = false
+	}
+	for _, it := range schemaItems() {
+		if have[it.name] {
+			continue
+		}
+		if _, err := s.write(ctx, it.create, nil); err != nil {
+			return s.fail(ctx, err, "ensure schema: %s", it.create)
+		}
+		settled = false
+	}
+	if settled {
+		return nil
 	}
 	// db.awaitIndexes takes whole seconds.
 	wait := int64(300)
@@ -133,34 +169,6 @@ func (s *Store) EnsureSchema(ctx context.Context) error {
 	}
 	if _, err := s.write(ctx, "CALL db.awaitIndexes($t)", map[string]any{"t": wait}); err != nil {
 		return s.fail(ctx, err, "ensure schema: await indexes")
-	}
-	return nil
-}
-
-func (s *Store) dropStaleFulltext(ctx context.Context) error {
-	res, err := s.write(ctx,
-		"SHOW FULLTEXT INDEXES YIELD name, labelsOrTypes, properties, options WHERE name = $name "+
-			"RETURN labelsOrTypes, properties, options.indexConfig['fulltext.analyzer'] AS analyzer",
-		map[string]any{"name": fulltextIndex})
-	if err != nil {
-		return s.fail(ctx, err, "ensure schema: show full-text index")
-	}
-	if len(res.Records) == 0 {
-		return nil
-	}
-	r := res.Records[0]
-	labels, _, _ := neo4j.GetRecordValue[[]any](r, "labelsOrTypes")
-	props, _, _ := neo4j.GetRecordValue[[]any](r, "properties")
-	analyzer, _, _ := neo4j.GetRecordValue[string](r, "analyzer")
-	got := anyStrings(labels)
-	slices.Sort(got)
-	want := slices.Sorted(slices.Values(entityLabel))
-	if slices.Equal(got, want) && slices.Equal(anyStrings(props), []string{propSearchText}) && analyzer == fulltextAnalyzer {
-		return nil
-	}
-	s.log.Warn().Strs("labels", got).Str("analyzer", analyzer).Msg("rebuilding full-text index with the current definition")
-	if _, err := s.write(ctx, "DROP INDEX "+fulltextIndex+" IF EXISTS", nil); err != nil {
-		return s.fail(ctx, err, "ensure schema: drop stale full-text index")
 	}
 	return nil
 }

@@ -1,9 +1,12 @@
 package neo4jstore
 
 import (
+	"cmp"
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"maps"
 	"runtime"
 	"slices"
 	"strings"
@@ -17,6 +20,8 @@ import (
 
 // SeedReport says what Seed changed and how long it took.
 type SeedReport struct {
+	// Nodes counts entity and source nodes; Relationships counts
+	// relationships, including those removed with a deleted node.
 	Nodes         SeedCounts
 	Relationships SeedCounts
 	// Writes is the number of changes the server reported (nodes and
@@ -25,30 +30,35 @@ type SeedReport struct {
 	Writes int
 	// DatasetVersion is the version now recorded in the graph.
 	DatasetVersion string
-	Elapsed        time.Duration
+	// Elapsed is the wall time of the whole run, failed runs included.
+	Elapsed time.Duration
 	// Phases times each step, in the order they ran, for tuning.
 	Phases []SeedPhase
 }
 
 // SeedCounts counts nodes or relationships by what Seed did to them.
 type SeedCounts struct {
-	Created   int
-	Updated   int
-	Deleted   int
+	Created int
+	// Updated counts items whose content (or labels) changed.
+	Updated int
+	Deleted int
+	// Unchanged counts items already as the dataset has them.
 	Unchanged int
 }
 
 // SeedPhase is one timed step of Seed.
 type SeedPhase struct {
-	Name    string
+	// Name says what the step did ("write relationships", ...).
+	Name string
+	// Rows counts what the step handled: rows written, items read.
 	Rows    int
 	Elapsed time.Duration
 }
 
 // SeedProgress is reported after every committed batch.
 type SeedProgress struct {
-	// Step names the kind of batch: "delete relationships", "nodes Country",
-	// "relationships MEMBER_OF", ...
+	// Step names the kind of batch: "delete relationships MEMBER_OF",
+	// "nodes", "relationships", ...
 	Step string
 	// Done and Total count the rows of this step.
 	Done, Total int
@@ -71,9 +81,9 @@ const (
 	DefaultRelationshipBatch = 10000
 )
 
-// DefaultWriters is how many relationship batches are written at once. The
-// server applies each transaction on one core; two keep a small server busy
-// without many lock conflicts between batches.
+// DefaultWriters is how many batches are written at once. The server
+// applies each transaction on one core; two keep a small server busy without
+// many lock conflicts between batches.
 const DefaultWriters = 2
 
 // WithBatchSize sets the rows per write transaction for nodes and
@@ -87,8 +97,8 @@ func WithBatchSize(n int) SeedOption {
 	}
 }
 
-// WithWriters sets how many relationship batches are written concurrently
-// (n < 1 keeps DefaultWriters). More writers help a server with more cores.
+// WithWriters sets how many batches are written concurrently (n < 1 keeps
+// DefaultWriters). More writers help a server with more cores.
 func WithWriters(n int) SeedOption {
 	return func(c *seedConfig) {
 		if n > 0 {
@@ -117,18 +127,23 @@ const (
 	stateDuplicate // the graph holds it more than once
 )
 
-// Seed makes the graph exactly equal to ds and records ds.Version().
+// Seed makes the graph exactly equal to ds and records ds.Version(), for
+// Stats.
 //
-// It reads what the graph holds (ids and content hashes), writes only the
-// difference in batched UNWIND transactions, and deletes what ds no longer
-// holds. Every write is idempotent (MERGE on the unique id, SET only when the
-// hash differs), so a retried transaction or a rerun after an interrupted
-// load converges on the same graph; a second Seed of the same data writes
-// nothing. While a load is incomplete the graph records no version, so Stats
-// never claims a version the data does not match.
+// It reads what the graph holds and writes only the difference, in batched
+// UNWIND transactions, deleting what ds no longer holds. Nodes carry a hash
+// of their content, relationships too, and each node a hash of its outgoing
+// relationships: a node whose hashes match is not rewritten and its
+// relationships are not even read, so a second Seed of the same data reads
+// one row per node and writes nothing. Every statement is idempotent or
+// guarded, so a transaction the driver retries, or a rerun after an
+// interrupted load, converges on the same graph. While a load is incomplete
+// the graph records no version, so Stats never claims a version the data
+// does not match.
 //
-// Nodes or relationships edited behind Seed's back keep their hash and are
-// not noticed; Wipe, then Seed, if that may have happened.
+// Seed trusts that only Seed writes the graph: a property edited behind its
+// back keeps the old hash and is not noticed (relationships added or removed
+// are, by their counts). Wipe, then Seed, when that may have happened.
 func (s *Store) Seed(ctx context.Context, ds *normgraph.Dataset, opts ...SeedOption) (*SeedReport, error) {
 	if ds == nil {
 		return nil, errors.New("neo4jstore: seed: nil dataset")
@@ -140,10 +155,11 @@ func (s *Store) Seed(ctx context.Context, ds *normgraph.Dataset, opts ...SeedOpt
 	sd := &seeder{Store: s, cfg: cfg, rep: &SeedReport{}, start: time.Now()}
 	sd.sess = sd.session(ctx)
 	defer sd.sess.Close(context.WithoutCancel(ctx))
-	if err := sd.run(ctx, ds); err != nil {
+	err := sd.run(ctx, ds)
+	sd.rep.Elapsed = time.Since(sd.start)
+	if err != nil {
 		return sd.rep, err
 	}
-	sd.rep.Elapsed = time.Since(sd.start)
 	s.log.Info().Int("nodesCreated", sd.rep.Nodes.Created).Int("nodesUpdated", sd.rep.Nodes.Updated).
 		Int("nodesDeleted", sd.rep.Nodes.Deleted).Int("relsCreated", sd.rep.Relationships.Created).
 		Int("relsUpdated", sd.rep.Relationships.Updated).Int("relsDeleted", sd.rep.Relationships.Deleted).
@@ -185,23 +201,43 @@ func (sd *seeder) mark(name string, rows int) {
 // plan is the difference between the dataset and the graph.
 type plan struct {
 	nodes     []nodeRow
+	nodeIndex map[string]int
 	nodeState []uint8
 	rels      []*normgraph.Relation
+	relIndex  map[relKey]int32
 	relHash   []int64
 	relState  []uint8
+
+	// out lists each node's outgoing relations (indices into rels) in
+	// (type, to) order: rels out[outStart[i]:outStart[i+1]] leave node i.
+	outStart []int32
+	out      []int32
+	// adjHash is the hash of each node's outgoing relations (0 for none),
+	// storedAdj what the graph records (0 for nothing), trusted whether the
+	// node's outgoing relationships can be taken as equal to the dataset's
+	// without reading them.
+	adjHash   []int64
+	storedAdj []int64
+	trusted   []bool
+
 	// junkNodes are element ids of nodes that are not entity or source nodes
 	// as Seed writes them (no id, no :Entity, unknown labels).
 	junkNodes []string
+	// junkIDs are the ids among them: their relationships go with them.
+	junkIDs map[string]bool
 	// staleNodes are ids of entity or source nodes ds does not hold.
 	staleNodes []string
 	// staleRels are relationships ds does not hold, or holds once but the
 	// graph more than once (all copies go, then one is created).
 	staleRels    []relKey
 	unknownTypes int
-	version      string
-	metaVersion  string
+	// fullScan says whether every relationship was read.
+	fullScan    bool
+	version     string
+	metaVersion string
 }
 
+// changes reports whether the graph's data differs from the dataset's.
 func (p *plan) changes() bool {
 	if len(p.junkNodes)+len(p.staleNodes)+len(p.staleRels)+p.unknownTypes > 0 {
 		return true
@@ -216,12 +252,21 @@ func (p *plan) changes() bool {
 			return true
 		}
 	}
-	return p.metaVersion != p.version
+	for i := range p.nodes {
+		if p.adjHash[i] != 0 && p.storedAdj[i] != p.adjHash[i] {
+			return true
+		}
+	}
+	return false
 }
 
 func (sd *seeder) run(ctx context.Context, ds *normgraph.Dataset) error {
+	// Hashing the whole dataset takes a second at a million relationships:
+	// it runs while the graph is read and written, and is waited for only
+	// when the version is needed. The channel is buffered, so returning
+	// early leaks nothing.
 	version := make(chan string, 1)
-	go func() { version <- ds.Version() }() // hashing the dataset is slow; overlap it
+	go func() { version <- ds.Version() }()
 
 	if err := sd.EnsureSchema(ctx); err != nil {
 		return err
@@ -229,19 +274,24 @@ func (sd *seeder) run(ctx context.Context, ds *normgraph.Dataset) error {
 	sd.mark("schema", 0)
 	p, err := sd.desired(ds)
 	if err != nil {
-		<-version
 		return err
 	}
 	sd.mark("hash dataset", len(p.nodes)+len(p.rels))
 	if err := sd.readGraph(ctx, p); err != nil {
-		<-version
 		return err
 	}
-	sd.mark("read graph", 0)
-	p.version = <-version
+	mode := "read graph (nodes, relationships of changed nodes)"
+	if p.fullScan {
+		mode = "read graph (all relationships)"
+	}
+	sd.mark(mode, 0)
 
 	recorded := p.metaVersion
-	if p.changes() && recorded != "" {
+	changes := p.changes()
+	if !changes {
+		p.version = <-version
+	}
+	if (changes || recorded != p.version) && recorded != "" {
 		// From here until the last step the graph matches neither the old
 		// version nor the new one: say so.
 		if _, err := sd.batch(ctx, "MATCH (m:"+labelMeta+" {id: $id}) REMOVE m.version RETURN count(*) AS n",
@@ -250,6 +300,10 @@ func (sd *seeder) run(ctx context.Context, ds *normgraph.Dataset) error {
 		}
 		recorded = ""
 	}
+	setAdj, err := sd.invalidateAdjacency(ctx, p)
+	if err != nil {
+		return err
+	}
 	if err := sd.deleteStale(ctx, p); err != nil {
 		return err
 	}
@@ -257,6 +311,9 @@ func (sd *seeder) run(ctx context.Context, ds *normgraph.Dataset) error {
 		return err
 	}
 	if err := sd.writeRels(ctx, p); err != nil {
+		return err
+	}
+	if err := sd.recordAdjacency(ctx, p, setAdj); err != nil {
 		return err
 	}
 	for _, st := range p.nodeState {
@@ -270,6 +327,9 @@ func (sd *seeder) run(ctx context.Context, ds *normgraph.Dataset) error {
 		}
 	}
 	// Last: the version says the graph is complete.
+	if changes {
+		p.version = <-version
+	}
 	if recorded != p.version {
 		if _, err := sd.batch(ctx, "MERGE (m:"+labelMeta+" {id: $id}) WITH m WHERE m.version IS NULL OR m.version <> $v "+
 			"SET m.version = $v RETURN count(*) AS n", map[string]any{"id": metaID, "v": p.version}); err != nil {
@@ -281,16 +341,17 @@ func (sd *seeder) run(ctx context.Context, ds *normgraph.Dataset) error {
 	return nil
 }
 
-// desired computes the rows and content hashes of ds. Relationship hashes
-// are computed on all cores: at a million relationships they are most of
-// Seed's own CPU time.
+// desired computes the rows and content hashes of ds, and each node's
+// adjacency hash. Relationship hashes are computed on all cores: at a
+// million relationships they are most of Seed's own CPU time.
 func (sd *seeder) desired(ds *normgraph.Dataset) (*plan, error) {
-	p := &plan{}
+	ns := len(ds.Sources)
+	n := ns + len(ds.Entities)
+	p := &plan{nodeIndex: make(map[string]int, n), nodes: make([]nodeRow, n)}
 	for _, src := range ds.Sources {
 		if src == nil {
 			return nil, errors.New("neo4jstore: seed: nil source")
 		}
-		p.nodes = append(p.nodes, sourceRow(src))
 	}
 	for _, e := range ds.Entities {
 		if e == nil {
@@ -299,70 +360,165 @@ func (sd *seeder) desired(ds *normgraph.Dataset) (*plan, error) {
 		if _, ok := kindLabel[e.Base().Kind]; !ok {
 			return nil, fmt.Errorf("neo4jstore: seed: entity %q has unknown kind %q", e.NodeID(), e.Base().Kind)
 		}
-		p.nodes = append(p.nodes, entityRow(e))
 	}
-	p.nodeState = make([]uint8, len(p.nodes))
+	sd.spread(n, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			if i < ns {
+				p.nodes[i] = sourceRow(ds.Sources[i])
+			} else {
+				p.nodes[i] = entityRow(ds.Entities[i-ns])
+			}
+		}
+	})
+	for i, r := range p.nodes {
+		if _, dup := p.nodeIndex[r.id]; dup {
+			return nil, fmt.Errorf("neo4jstore: seed: duplicate id %q", r.id)
+		}
+		p.nodeIndex[r.id] = i
+	}
+	p.nodeState = make([]uint8, n)
 	p.rels = ds.Relations
-	for _, r := range p.rels {
+	p.outStart = make([]int32, n+1)
+	from := make([]int32, len(p.rels))
+	for i, r := range p.rels {
 		if r == nil {
 			return nil, errors.New("neo4jstore: seed: nil relation")
 		}
 		if _, ok := relType[r.Type]; !ok {
 			return nil, fmt.Errorf("neo4jstore: seed: relation %s has unknown type", r.ID())
 		}
+		f, ok := p.nodeIndex[r.From]
+		if !ok {
+			return nil, fmt.Errorf("neo4jstore: seed: relation %s: no node %q in the dataset", r.ID(), r.From)
+		}
+		if _, ok := p.nodeIndex[r.To]; !ok {
+			return nil, fmt.Errorf("neo4jstore: seed: relation %s: no node %q in the dataset", r.ID(), r.To)
+		}
+		from[i] = int32(f)
+		p.outStart[f+1]++
+	}
+	for i := 1; i <= n; i++ {
+		p.outStart[i] += p.outStart[i-1]
+	}
+	p.out = make([]int32, len(p.rels))
+	next := slices.Clone(p.outStart[:n])
+	for i, f := range from {
+		p.out[next[f]] = int32(i)
+		next[f]++
 	}
 	p.relHash = make([]int64, len(p.rels))
 	p.relState = make([]uint8, len(p.rels))
-	workers := runtime.GOMAXPROCS(0)
-	chunk := (len(p.rels) + workers - 1) / workers
-	var wg sync.WaitGroup
-	for lo := 0; lo < len(p.rels); lo += chunk {
-		hi := min(lo+chunk, len(p.rels))
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := lo; i < hi; i++ {
-				p.relHash[i] = relationRow(p.rels[i]).hash
+	p.adjHash = make([]int64, n)
+	p.storedAdj = make([]int64, n)
+	p.trusted = make([]bool, n)
+	sd.spread(len(p.rels), func(lo, hi int) {
+		var e hashEncoder
+		for i := lo; i < hi; i++ {
+			p.relHash[i] = relationHash(&e, p.rels[i])
+		}
+	})
+	var (
+		mu  sync.Mutex
+		dup error
+	)
+	sd.spread(n, func(lo, hi int) {
+		var e hashEncoder
+		for i := lo; i < hi; i++ {
+			h, err := p.adjacencyHash(&e, i)
+			if err != nil {
+				mu.Lock()
+				dup = err // any one will do
+				mu.Unlock()
 			}
-		}()
+			p.adjHash[i] = h
+		}
+	})
+	if dup != nil {
+		return nil, dup
 	}
-	wg.Wait()
 	return p, nil
 }
 
-// readGraph compares the graph with the plan's rows. It streams: a million
-// relationships never sit in memory as records.
+// relIndexOf finds a dataset relation by (from, type, to). The index is
+// built on first use: a load into an empty graph or a reseed that finds
+// nothing changed never needs it, and at a million relationships it costs
+// a quarter of a second.
+func (p *plan) relIndexOf(k relKey) (int32, bool) {
+	if p.relIndex == nil {
+		p.relIndex = make(map[relKey]int32, len(p.rels))
+		for i, r := range p.rels {
+			p.relIndex[relKey{r.Type, r.From, r.To}] = int32(i)
+		}
+	}
+	i, ok := p.relIndex[k]
+	return i, ok
+}
+
+// spread runs fn over [0, n) in chunks on all cores.
+func (sd *seeder) spread(n int, fn func(lo, hi int)) {
+	workers := runtime.GOMAXPROCS(0)
+	chunk := max(1024, (n+workers-1)/workers)
+	var wg sync.WaitGroup
+	for lo := 0; lo < n; lo += chunk {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			fn(lo, min(lo+chunk, n))
+		}()
+	}
+	wg.Wait()
+}
+
+// adjacencyHash hashes node i's outgoing relations: type, far end and
+// content of each, in (type, to) order; 0 means none. Sorting them also
+// puts any duplicate (from, type, to) next to its twin.
+func (p *plan) adjacencyHash(e *hashEncoder, i int) (int64, error) {
+	out := p.out[p.outStart[i]:p.outStart[i+1]]
+	if len(out) == 0 {
+		return 0, nil
+	}
+	slices.SortFunc(out, func(a, b int32) int {
+		ra, rb := p.rels[a], p.rels[b]
+		return cmp.Or(cmp.Compare(ra.Type, rb.Type), cmp.Compare(ra.To, rb.To))
+	})
+	e.start("adjacency")
+	for j, r := range out {
+		rel := p.rels[r]
+		if j > 0 && rel.Type == p.rels[out[j-1]].Type && rel.To == p.rels[out[j-1]].To {
+			return 0, fmt.Errorf("neo4jstore: seed: duplicate relation %s", rel.ID())
+		}
+		e.raw(relType[rel.Type])
+		e.raw(rel.To)
+		e.buf = binary.AppendVarint(e.buf, p.relHash[r])
+	}
+	if h := e.sum(); h != 0 {
+		return h, nil
+	}
+	return 1, nil
+}
+
+// readGraph compares the graph with the plan. It reads every node (id,
+// hashes, labels), but relationships only where it must: a node whose
+// recorded adjacency hash equals the dataset's has exactly the dataset's
+// outgoing relationships, because Seed removes that hash before it changes
+// any of them and records it only once all are written. Relationship counts
+// per type (from Neo4j's count store, so free) check that nothing else
+// changed; when they disagree, every relationship is read. Results stream:
+// a million relationships never sit in memory as records.
 func (sd *seeder) readGraph(ctx context.Context, p *plan) error {
-	wantNode := make(map[string]int, len(p.nodes))
-	for i, n := range p.nodes {
-		if _, dup := wantNode[n.id]; dup {
-			return fmt.Errorf("neo4jstore: seed: duplicate id %q", n.id)
-		}
-		wantNode[n.id] = i
-	}
-	wantRel := make(map[relKey]int32, len(p.rels))
-	for i, r := range p.rels {
-		k := relKey{r.Type, r.From, r.To}
-		if _, dup := wantRel[k]; dup {
-			return fmt.Errorf("neo4jstore: seed: duplicate relation %s", r.ID())
-		}
-		wantRel[k] = int32(i)
-	}
 	known := map[string]bool{labelEntity: true, labelSource: true}
 	for _, l := range entityLabel {
 		known[l] = true
 	}
-	// junkIDs are ids of entity nodes that will be deleted and recreated:
-	// their relationships go with them, whatever their hash says.
-	junkIDs := map[string]bool{}
-
 	// The graph is read on the leader (a write transaction), since Seed
 	// acts on what it reads.
 	_, err := sd.sess.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 		clear(p.nodeState)
 		clear(p.relState)
+		clear(p.storedAdj)
+		clear(p.trusted)
 		p.junkNodes, p.staleNodes, p.staleRels, p.unknownTypes, p.metaVersion = nil, nil, nil, 0, ""
-		clear(junkIDs)
+		p.junkIDs, p.fullScan = map[string]bool{}, false
 
 		res, err := tx.Run(ctx, "OPTIONAL MATCH (m:"+labelMeta+" {id: $id}) RETURN m.version AS v", map[string]any{"id": metaID})
 		if err != nil {
@@ -377,7 +533,8 @@ func (sd *seeder) readGraph(ctx context.Context, p *plan) error {
 		}
 
 		res, err = tx.Run(ctx, "MATCH (n) WHERE NOT n:"+labelMeta+
-			" RETURN elementId(n) AS eid, n.id AS id, n.hash AS hash, labels(n) AS labels", nil)
+			" RETURN elementId(n) AS eid, n.id AS id, n.hash AS hash, n."+propAdjHash+" AS adj, "+
+			"EXISTS { (n)-->() } AS out, labels(n) AS labels", nil)
 		if err != nil {
 			return nil, err
 		}
@@ -391,6 +548,8 @@ func (sd *seeder) readGraph(ctx context.Context, p *plan) error {
 			// A missing or mistyped hash reads as 0, which no content has
 			// (in practice), so the node is rewritten.
 			hash, _, _ := neo4j.GetRecordValue[int64](rec, "hash")
+			adj, _, _ := neo4j.GetRecordValue[int64](rec, "adj")
+			hasOut, _, _ := neo4j.GetRecordValue[bool](rec, "out")
 			labelList, _, err := neo4j.GetRecordValue[[]any](rec, "labels")
 			if err != nil {
 				return nil, err
@@ -404,11 +563,11 @@ func (sd *seeder) readGraph(ctx context.Context, p *plan) error {
 			if junk || !isEntity {
 				p.junkNodes = append(p.junkNodes, eid)
 				if isEntity && !noID && errID == nil {
-					junkIDs[id] = true
+					p.junkIDs[id] = true
 				}
 				continue
 			}
-			i, ok := wantNode[id]
+			i, ok := p.nodeIndex[id]
 			if !ok {
 				p.staleNodes = append(p.staleNodes, id)
 				continue
@@ -418,56 +577,255 @@ func (sd *seeder) readGraph(ctx context.Context, p *plan) error {
 			} else {
 				p.nodeState[i] = stateDiffers
 			}
+			p.storedAdj[i] = adj
+			if p.adjHash[i] == 0 {
+				p.trusted[i] = !hasOut
+			} else {
+				p.trusted[i] = adj == p.adjHash[i]
+			}
 		}
 		if err := res.Err(); err != nil {
 			return nil, err
 		}
-
-		res, err = tx.Run(ctx, "MATCH (a)-[r]->(b) WHERE a:"+labelEntity+" AND b:"+labelEntity+
-			" RETURN type(r) AS t, a.id AS f, b.id AS to, r.hash AS h", nil)
-		if err != nil {
+		ok, err := sd.readChangedRels(ctx, tx, p)
+		if err != nil || ok {
 			return nil, err
+		}
+		return nil, sd.readAllRels(ctx, tx, p)
+	})
+	if err != nil {
+		return sd.fail(ctx, err, "seed: read graph")
+	}
+	return nil
+}
+
+// seeRel classifies one relationship found in the graph; endsOK is false
+// when an end has no id or no :Entity label.
+func (p *plan) seeRel(t, from, to string, hash int64, endsOK bool) {
+	if !endsOK || p.junkIDs[from] || p.junkIDs[to] {
+		return // goes with its junk node
+	}
+	rt := normgraph.RelationType(t)
+	if _, ok := relType[rt]; !ok {
+		p.unknownTypes++
+		return
+	}
+	k := relKey{rt, from, to}
+	i, ok := p.relIndexOf(k)
+	if !ok {
+		p.staleRels = append(p.staleRels, k)
+		return
+	}
+	switch p.relState[i] {
+	case stateAbsent:
+		if hash == p.relHash[i] {
+			p.relState[i] = stateSame
+		} else {
+			p.relState[i] = stateDiffers
+		}
+	case stateSame, stateDiffers:
+		p.relState[i] = stateDuplicate
+		p.staleRels = append(p.staleRels, k)
+	}
+}
+
+// readChangedRels reads the outgoing relationships of the nodes that are
+// not trusted, takes the trusted nodes' as the dataset's, and reports
+// whether the count of every relationship type agrees with that picture. If
+// not, the plan's relationship states are left for readAllRels to redo.
+func (sd *seeder) readChangedRels(ctx context.Context, tx neo4j.ManagedTransaction, p *plan) (bool, error) {
+	graphCount := map[string]int64{}
+	var parts, cols []string
+	for i, t := range normgraph.RelationTypes {
+		parts = append(parts, fmt.Sprintf("CALL () { MATCH ()-[r:%s]->() RETURN count(r) AS r%d }", relType[t], i))
+		cols = append(cols, fmt.Sprintf("r%d", i))
+	}
+	res, err := tx.Run(ctx, strings.Join(parts, " ")+" CALL () { MATCH ()-[r]->() RETURN count(r) AS total } RETURN "+
+		strings.Join(cols, ", ")+", total", nil)
+	if err != nil {
+		return false, err
+	}
+	rec, err := res.Single(ctx)
+	if err != nil {
+		return false, err
+	}
+	var total int64
+	if total, _, err = neo4j.GetRecordValue[int64](rec, "total"); err != nil {
+		return false, err
+	}
+	for i, t := range normgraph.RelationTypes {
+		if graphCount[relType[t]], _, err = neo4j.GetRecordValue[int64](rec, cols[i]); err != nil {
+			return false, err
+		}
+		total -= graphCount[relType[t]]
+	}
+	graphCount[""] = total // relationships of other types
+
+	// What the graph should count if the trusted nodes hold the dataset's
+	// relationships: theirs, plus whatever the others actually have.
+	want := map[string]int64{}
+	var suspects []string
+	for i, n := range p.nodes {
+		if p.nodeState[i] == stateAbsent {
+			continue // not in the graph: has no relationships
+		}
+		if !p.trusted[i] {
+			suspects = append(suspects, n.id)
+			continue
+		}
+		for _, r := range p.out[p.outStart[i]:p.outStart[i+1]] {
+			rel := p.rels[r]
+			want[relType[rel.Type]]++
+			if !p.junkIDs[rel.To] {
+				p.relState[r] = stateSame
+			} // else it goes with the junk node and is created again
+		}
+	}
+	count := func(t string, n int64) {
+		if _, ok := relType[normgraph.RelationType(t)]; !ok {
+			t = ""
+		}
+		want[t] += n
+	}
+	const chunk = 5000
+	for lo := 0; lo < len(suspects); lo += chunk {
+		res, err := tx.Run(ctx, "UNWIND $ids AS id MATCH (a:"+labelEntity+" {id: id})-[r]->(b) "+
+			"RETURN type(r) AS t, id AS f, b.id AS to, r.hash AS h, b:"+labelEntity+" AS ok",
+			map[string]any{"ids": suspects[lo:min(lo+chunk, len(suspects))]})
+		if err != nil {
+			return false, err
 		}
 		for res.Next(ctx) {
 			rec := res.Record()
 			t, _, err := neo4j.GetRecordValue[string](rec, "t")
 			if err != nil {
-				return nil, err
+				return false, err
 			}
-			from, _, err1 := neo4j.GetRecordValue[string](rec, "f")
-			to, _, err2 := neo4j.GetRecordValue[string](rec, "to")
+			from, _, _ := neo4j.GetRecordValue[string](rec, "f")
+			to, _, errTo := neo4j.GetRecordValue[string](rec, "to")
 			hash, _, _ := neo4j.GetRecordValue[int64](rec, "h")
-			if junkIDs[from] || junkIDs[to] {
-				continue // goes with its node
-			}
-			rt := normgraph.RelationType(t)
-			if _, ok := relType[rt]; !ok || err1 != nil || err2 != nil {
-				p.unknownTypes++
-				continue
-			}
-			k := relKey{rt, from, to}
-			i, ok := wantRel[k]
-			if !ok {
-				p.staleRels = append(p.staleRels, k)
-				continue
-			}
-			switch p.relState[i] {
-			case stateAbsent:
-				if hash == p.relHash[i] {
-					p.relState[i] = stateSame
-				} else {
-					p.relState[i] = stateDiffers
-				}
-			case stateSame, stateDiffers:
-				p.relState[i] = stateDuplicate
-				p.staleRels = append(p.staleRels, k)
-			}
+			isEntity, _, _ := neo4j.GetRecordValue[bool](rec, "ok")
+			count(t, 1)
+			p.seeRel(t, from, to, hash, errTo == nil && isEntity)
 		}
-		return nil, res.Err()
-	})
-	if err != nil {
-		return sd.fail(ctx, err, "seed: read graph")
+		if err := res.Err(); err != nil {
+			return false, err
+		}
 	}
+	// Stale and junk nodes go with all their relationships.
+	for _, q := range []struct {
+		cypher string
+		ids    []string
+	}{
+		{"UNWIND $ids AS id MATCH (:" + labelEntity + " {id: id})-[r]->() RETURN type(r) AS t, count(r) AS c", p.staleNodes},
+		{"UNWIND $ids AS eid MATCH (n) WHERE elementId(n) = eid MATCH (n)-[r]->() RETURN type(r) AS t, count(r) AS c", p.junkNodes},
+	} {
+		if len(q.ids) == 0 {
+			continue
+		}
+		res, err := tx.Run(ctx, q.cypher, map[string]any{"ids": q.ids})
+		if err != nil {
+			return false, err
+		}
+		for res.Next(ctx) {
+			t, _, err := neo4j.GetRecordValue[string](res.Record(), "t")
+			if err != nil {
+				return false, err
+			}
+			c, _, err := neo4j.GetRecordValue[int64](res.Record(), "c")
+			if err != nil {
+				return false, err
+			}
+			count(t, c)
+		}
+		if err := res.Err(); err != nil {
+			return false, err
+		}
+	}
+	for t, n := range graphCount {
+		if want[t] != n {
+			sd.log.Info().Str("type", t).Int64("graph", n).Int64("expected", want[t]).
+				Msg("seed: relationship counts disagree with the recorded adjacency; reading every relationship")
+			return false, nil
+		}
+	}
+	return true, nil
+}
+
+// readAllRels classifies every relationship of the graph.
+func (sd *seeder) readAllRels(ctx context.Context, tx neo4j.ManagedTransaction, p *plan) error {
+	clear(p.relState)
+	p.staleRels, p.unknownTypes, p.fullScan = nil, 0, true
+	res, err := tx.Run(ctx, "MATCH (a)-[r]->(b) WHERE a:"+labelEntity+" AND b:"+labelEntity+
+		" RETURN type(r) AS t, a.id AS f, b.id AS to, r.hash AS h", nil)
+	if err != nil {
+		return err
+	}
+	for res.Next(ctx) {
+		rec := res.Record()
+		t, _, err := neo4j.GetRecordValue[string](rec, "t")
+		if err != nil {
+			return err
+		}
+		from, _, err1 := neo4j.GetRecordValue[string](rec, "f")
+		to, _, err2 := neo4j.GetRecordValue[string](rec, "to")
+		hash, _, _ := neo4j.GetRecordValue[int64](rec, "h")
+		p.seeRel(t, from, to, hash, err1 == nil && err2 == nil)
+	}
+	return res.Err()
+}
+
+// invalidateAdjacency removes the recorded adjacency hash of every node
+// whose outgoing relationships this run may change, before any changes:
+// an interrupted run must not leave a hash that a later run would believe.
+// It returns the nodes whose hash is to be recorded once all relationships
+// are written.
+func (sd *seeder) invalidateAdjacency(ctx context.Context, p *plan) ([]int, error) {
+	var drop []string
+	var set []int
+	for i, n := range p.nodes {
+		changing := p.nodeState[i] != stateSame // SET n = props drops it anyway
+		for _, r := range p.out[p.outStart[i]:p.outStart[i+1]] {
+			changing = changing || p.relState[r] != stateSame
+		}
+		if p.storedAdj[i] != p.adjHash[i] {
+			changing = true
+		}
+		if !changing {
+			continue
+		}
+		if p.storedAdj[i] != 0 {
+			drop = append(drop, n.id)
+		}
+		if p.adjHash[i] != 0 && p.nodeState[i] != stateAbsent { // created nodes get theirs at once
+			set = append(set, i)
+		}
+	}
+	err := sd.batches(ctx, "forget adjacency",
+		"UNWIND $rows AS id MATCH (n:"+labelEntity+" {id: id}) REMOVE n."+propAdjHash+" RETURN count(*) AS n",
+		sd.cfg.nodeBatch, len(drop), func(lo, hi int) any { return drop[lo:hi] }, func(batchResult) {})
+	if err != nil {
+		return nil, err
+	}
+	sd.mark("forget adjacency", len(drop))
+	return set, nil
+}
+
+// recordAdjacency records the adjacency hash of the nodes whose outgoing
+// relationships are now all written.
+func (sd *seeder) recordAdjacency(ctx context.Context, p *plan, set []int) error {
+	cypher := "UNWIND $rows AS row MATCH (n:" + labelEntity + " {id: row.id}) SET n." + propAdjHash + " = row.h RETURN count(*) AS n"
+	jobs := sd.jobs("record adjacency", set, cypher, "", "", true, func(idx []int) (map[string]any, int) {
+		rows := make([]map[string]any, len(idx))
+		for k, i := range idx {
+			rows[k] = map[string]any{"id": p.nodes[i].id, "h": p.adjHash[i]}
+		}
+		return map[string]any{"rows": rows}, len(rows)
+	})
+	if err := sd.parallel(ctx, jobs); err != nil {
+		return err
+	}
+	sd.mark("record adjacency", len(set))
 	return nil
 }
 
@@ -524,125 +882,151 @@ func (sd *seeder) deleteStale(ctx context.Context, p *plan) error {
 	return nil
 }
 
-// writeNodes writes the nodes that are missing or differ, one label at a
-// time per statement since labels cannot be parameters.
+// nodeStatements are the statements that write nodes. Labels cannot be
+// parameters, so each row names its label and one FOREACH per label (a
+// constant) applies it: one statement text for every label keeps the
+// server's planning, which dominates small loads on a freshly started
+// server, to a handful of statements.
+func nodeStatements() (insert, probe, upsert string) {
+	all := append(slices.Clone(entityLabel), labelSource)
+	setLabel := func(cond string) string {
+		var b strings.Builder
+		for _, l := range all {
+			fmt.Fprintf(&b, "FOREACH (_ IN CASE WHEN %s row.label = '%s' THEN [1] ELSE [] END | SET n:%s) ", cond, l, l)
+		}
+		return b.String()
+	}
+	// Created with all its labels at once: adding a label afterwards costs
+	// the server a second pass over the node's index entries.
+	var create strings.Builder
+	for _, l := range all {
+		fmt.Fprintf(&create, "FOREACH (_ IN CASE WHEN row.label = '%s' THEN [1] ELSE [] END | CREATE (n:%s:%s) SET n = row.props) ",
+			l, labelEntity, l)
+	}
+	insert = "UNWIND $rows AS row " + create.String() + "RETURN count(*) AS n, count(*) AS created, 0 AS updated"
+	probe = "MATCH (n:" + labelEntity + " {id: $rows[0].id}) RETURN count(n) AS n"
+	// MERGE creates with just the id, which is how a created node is told
+	// from an updated one; only rows whose hash or labels differ are
+	// written, so a repeated batch changes nothing.
+	upsert = "UNWIND $rows AS row MERGE (n:" + labelEntity + " {id: row.id}) " +
+		"WITH n, row, n.hash AS old, [l IN labels(n) WHERE l <> '" + labelEntity + "'] = [row.label] AS labelled " +
+		"WITH n, row, old, labelled, old IS NULL OR old <> row.hash OR NOT labelled AS write " +
+		"FOREACH (_ IN CASE WHEN write THEN [1] ELSE [] END | SET n = row.props REMOVE n:" + strings.Join(all, ":") + ") " +
+		setLabel("write AND") +
+		"RETURN count(*) AS n, count(CASE WHEN old IS NULL THEN 1 END) AS created, " +
+		"count(CASE WHEN old IS NOT NULL AND write THEN 1 END) AS updated"
+	return insert, probe, upsert
+}
+
+// writeNodes writes the nodes that are missing or differ.
 func (sd *seeder) writeNodes(ctx context.Context, p *plan) error {
-	create := map[string][]int{}
-	update := map[string][]int{}
-	total := 0
-	for i, n := range p.nodes {
+	var create, update []int
+	for i := range p.nodes {
 		switch p.nodeState[i] {
 		case stateAbsent:
-			create[n.label] = append(create[n.label], i)
+			create = append(create, i)
 		case stateDiffers:
-			update[n.label] = append(update[n.label], i)
-		default:
-			continue
+			update = append(update, i)
 		}
-		total++
 	}
-	all := append(slices.Clone(entityLabel), labelSource)
-	var jobs []writeJob
-	for _, l := range all {
-		var others []string
-		for _, o := range all {
-			if o != l {
-				others = append(others, o)
+	insert, probe, upsert := nodeStatements()
+	// A node created now gets its adjacency hash at once: it has no
+	// relationships yet and will only ever get the dataset's, so until they
+	// are all written the relationship counts fall short of what the hash
+	// promises, and the next Seed reads everything (see readChangedRels). A
+	// node that exists may hold relationships with old content: its hash is
+	// recorded only once they are rewritten.
+	created := func(idx []int) (map[string]any, int) {
+		rows := make([]map[string]any, len(idx))
+		for k, i := range idx {
+			rows[k] = p.nodes[i].param()
+			if h := p.adjHash[i]; h != 0 {
+				props := maps.Clone(p.nodes[i].props)
+				props[propAdjHash] = h
+				rows[k]["props"] = props
 			}
 		}
-		// MERGE creates with just the id, which is how a created node is
-		// told from an updated one; the FOREACH writes only rows whose hash
-		// or labels differ, so a repeated batch changes nothing.
-		upsert := "UNWIND $rows AS row MERGE (n:" + labelEntity + " {id: row.id}) " +
-			"WITH n, row, n.hash AS old, n:" + l + " AND size(labels(n)) = 2 AS labelled " +
-			"FOREACH (_ IN CASE WHEN old IS NULL OR old <> row.hash OR NOT labelled THEN [1] ELSE [] END | " +
-			"SET n = row.props REMOVE n:" + strings.Join(others, ":") + " SET n:" + l + ") " +
-			"RETURN count(*) AS n, count(CASE WHEN old IS NULL THEN 1 END) AS created, " +
-			"count(CASE WHEN old IS NOT NULL AND (old <> row.hash OR NOT labelled) THEN 1 END) AS updated"
-		insert := "UNWIND $rows AS row CREATE (n:" + labelEntity + ":" + l + ") SET n = row.props " +
-			"RETURN count(*) AS n, count(*) AS created, 0 AS updated"
-		probe := "MATCH (n:" + labelEntity + " {id: $rows[0].id}) RETURN count(n) AS n"
-		rows := func(idx []int) (map[string]any, int) {
-			rows := make([]map[string]any, len(idx))
-			for k, i := range idx {
-				rows[k] = p.nodes[i].param()
-			}
-			return map[string]any{"rows": rows}, len(rows)
-		}
-		jobs = append(jobs, sd.jobs("nodes "+l, create[l], insert, probe, upsert, true, rows)...)
-		jobs = append(jobs, sd.jobs("nodes "+l, update[l], upsert, "", "", true, rows)...)
+		return map[string]any{"rows": rows}, len(rows)
 	}
+	updated := func(idx []int) (map[string]any, int) {
+		rows := make([]map[string]any, len(idx))
+		for k, i := range idx {
+			rows[k] = p.nodes[i].param()
+		}
+		return map[string]any{"rows": rows}, len(rows)
+	}
+	jobs := sd.jobs("nodes", create, insert, probe, upsert, true, created)
+	jobs = append(jobs, sd.jobs("nodes", update, upsert, "", "", true, updated)...)
 	if err := sd.parallel(ctx, jobs); err != nil {
 		return err
 	}
-	sd.mark("write nodes", total)
+	sd.mark("write nodes", len(create)+len(update))
 	return nil
 }
 
-// writeRels writes the relationships that are missing or differ, one type
-// at a time per statement since types cannot be parameters. Endpoints are
-// found through the :Entity id constraint's index.
+// relStatements are the statements that write relationships, one text for
+// every type (see nodeStatements): each row names its type and one FOREACH
+// per type (a constant) creates it.
+//
+// Rows refer to their ends by position in the batch's lists of distinct
+// ends, which are looked up once each: a batch of memberships names far
+// fewer nodes than it has rows. ORDER BY i before collect is what makes
+// positions in the collected lists match the parameters. A row is
+// [from position, to position, properties with hash, type].
+func relStatements() (insert, probe, upsert string) {
+	ends := "CALL () { UNWIND range(0, size($froms) - 1) AS i OPTIONAL MATCH (n:" + labelEntity + " {id: $froms[i]}) " +
+		"WITH i, n ORDER BY i RETURN collect([n]) AS fs } " +
+		"CALL () { UNWIND range(0, size($tos) - 1) AS i OPTIONAL MATCH (n:" + labelEntity + " {id: $tos[i]}) " +
+		"WITH i, n ORDER BY i RETURN collect([n]) AS ts } " +
+		"UNWIND $rows AS row WITH fs[row[0]][0] AS a, ts[row[1]][0] AS b, row " +
+		"WHERE a IS NOT NULL AND b IS NOT NULL "
+	create := func(cond string) string {
+		var b strings.Builder
+		for _, t := range normgraph.RelationTypes {
+			fmt.Fprintf(&b, "FOREACH (_ IN CASE WHEN %s row[3] = '%s' THEN [1] ELSE [] END | CREATE (a)-[x:%s]->(b) SET x = row[2]) ",
+				cond, relType[t], relType[t])
+		}
+		return b.String()
+	}
+	insert = ends + create("") + "RETURN count(*) AS n, count(*) AS created, 0 AS updated"
+	probe = "MATCH (:" + labelEntity + " {id: $froms[0]})-[r]->(:" + labelEntity + " {id: $tos[0]}) " +
+		"WHERE type(r) = $rows[0][3] RETURN count(r) AS n"
+	// Creates what is missing, rewrites what differs, leaves the rest: for
+	// relationships whose content changed, and for a batch the probe found
+	// already (partly) written.
+	upsert = ends + "OPTIONAL MATCH (a)-[r]->(b) WHERE type(r) = row[3] " +
+		"WITH a, b, row, r, r.hash AS old " +
+		"FOREACH (_ IN CASE WHEN r IS NOT NULL AND coalesce(old, 0) <> row[2].hash THEN [1] ELSE [] END | SET r = row[2]) " +
+		create("r IS NULL AND") +
+		"RETURN count(*) AS n, count(CASE WHEN r IS NULL THEN 1 END) AS created, " +
+		"count(CASE WHEN r IS NOT NULL AND coalesce(old, 0) <> row[2].hash THEN 1 END) AS updated"
+	return insert, probe, upsert
+}
+
+// writeRels writes the relationships that are missing or differ.
 func (sd *seeder) writeRels(ctx context.Context, p *plan) error {
-	create := map[normgraph.RelationType][]int{}
-	update := map[normgraph.RelationType][]int{}
-	total := 0
-	for i, r := range p.rels {
+	var create, update []int
+	for i := range p.rels {
 		switch p.relState[i] {
 		case stateAbsent, stateDuplicate: // all copies of a duplicate were deleted
-			create[r.Type] = append(create[r.Type], i)
+			create = append(create, i)
 		case stateDiffers:
-			update[r.Type] = append(update[r.Type], i)
-		default:
-			continue
+			update = append(update, i)
 		}
-		total++
 	}
-	var jobs []writeJob
-	for _, t := range normgraph.RelationTypes {
-		typ := relType[t]
-		// Absent relationships: the batch's distinct endpoints are looked up
-		// once each (a batch of memberships names far fewer nodes than rows)
-		// and rows refer to them by position. ORDER BY i before collect is
-		// what makes positions in the collected lists match the parameters.
-		ends := "CALL () { UNWIND range(0, size($froms) - 1) AS i OPTIONAL MATCH (n:" + labelEntity + " {id: $froms[i]}) " +
-			"WITH i, n ORDER BY i RETURN collect([n]) AS fs } " +
-			"CALL () { UNWIND range(0, size($tos) - 1) AS i OPTIONAL MATCH (n:" + labelEntity + " {id: $tos[i]}) " +
-			"WITH i, n ORDER BY i RETURN collect([n]) AS ts } " +
-			"UNWIND $rows AS row WITH fs[row[0]][0] AS a, ts[row[1]][0] AS b, row[2] AS props " +
-			"WHERE a IS NOT NULL AND b IS NOT NULL "
-		insert := ends + "CREATE (a)-[r:" + typ + "]->(b) SET r = props RETURN count(*) AS n, count(*) AS created, 0 AS updated"
-		guarded := ends + "WITH a, b, props, EXISTS { (a)-[:" + typ + "]->(b) } AS had " +
-			"FOREACH (_ IN CASE WHEN had THEN [] ELSE [1] END | CREATE (a)-[r:" + typ + "]->(b) SET r = props) " +
-			"RETURN count(*) AS n, count(CASE WHEN NOT had THEN 1 END) AS created, 0 AS updated"
-		probe := "MATCH (:" + labelEntity + " {id: $froms[0]})-[r:" + typ + "]->(:" + labelEntity + " {id: $tos[0]}) RETURN count(r) AS n"
-		// Relationships whose content differs are few: MERGE and the hash
-		// check keep that path simple and idempotent.
-		upsert := "UNWIND $rows AS row MATCH (a:" + labelEntity + " {id: row.from}) MATCH (b:" + labelEntity + " {id: row.to}) " +
-			"MERGE (a)-[r:" + typ + "]->(b) WITH r, row, r.hash AS old " +
-			"FOREACH (_ IN CASE WHEN old IS NULL OR old <> row.hash THEN [1] ELSE [] END | SET r = row.props) " +
-			"RETURN count(*) AS n, count(CASE WHEN old IS NULL THEN 1 END) AS created, " +
-			"count(CASE WHEN old IS NOT NULL AND old <> row.hash THEN 1 END) AS updated"
-		jobs = append(jobs, sd.jobs("relationships "+typ, create[t], insert, probe, guarded, false, func(idx []int) (map[string]any, int) {
-			return indexedRows(p, idx), len(idx)
-		})...)
-		jobs = append(jobs, sd.jobs("relationships "+typ, update[t], upsert, "", "", false, func(idx []int) (map[string]any, int) {
-			rows := make([]map[string]any, len(idx))
-			for k, i := range idx {
-				rows[k] = relationRow(p.rels[i]).param()
-			}
-			return map[string]any{"rows": rows}, len(rows)
-		})...)
-	}
+	insert, probe, upsert := relStatements()
+	rows := func(idx []int) (map[string]any, int) { return indexedRows(p, idx), len(idx) }
+	jobs := sd.jobs("relationships", create, insert, probe, upsert, false, rows)
+	jobs = append(jobs, sd.jobs("relationships", update, upsert, "", "", false, rows)...)
 	if err := sd.parallel(ctx, jobs); err != nil {
 		return err
 	}
-	sd.mark("write relationships", total)
+	sd.mark("write relationships", len(create)+len(update))
 	return nil
 }
 
-// indexedRows are the parameters of a batch of relationships to create:
-// the distinct endpoint ids and one [from position, to position, props] row
-// per relationship.
+// indexedRows are the parameters of a batch of relationships (see
+// relStatements): the distinct ends and one row per relationship.
 func indexedRows(p *plan, idx []int) map[string]any {
 	fromPos, toPos := map[string]int64{}, map[string]int64{}
 	var froms, tos []string
@@ -663,7 +1047,7 @@ func indexedRows(p *plan, idx []int) map[string]any {
 		}
 		props := relProps(r)
 		props[propHash] = p.relHash[i]
-		rows[k] = []any{f, t, map[string]any(props)}
+		rows[k] = []any{f, t, map[string]any(props), relType[r.Type]}
 	}
 	return map[string]any{"froms": froms, "tos": tos, "rows": rows}
 }
