@@ -39,3 +39,23 @@ fi
 export NORMGRAPH_REQUIRE_NEO4J=1
 echo "== go test (Neo4j at $NEO4J_URI)" >&2
 go test -count=1 ./... "$@"
+
+# Fuzz targets, each for a bounded time, so that CI explores beyond the seed
+# corpora the go test run above already replays. A failing input is written to
+# the package's testdata/fuzz/<Target>/: commit it with the fix, and go test
+# replays it as a regression case from then on. NORMGRAPH_FUZZ_TIME sets the
+# time per target (default 10s; 0 skips fuzzing).
+fuzz_time="${NORMGRAPH_FUZZ_TIME:-10s}"
+if [ "$fuzz_time" != 0 ]; then
+	for target in \
+		./internal/normgraph:FuzzDecodeCursor \
+		./internal/normgraph:FuzzParseDate \
+		./internal/dataset:FuzzLoad \
+		./internal/dataset:FuzzLoadCSV \
+		./internal/systemtest:FuzzGraphQLArguments; do
+		pkg="${target%%:*}"
+		name="${target##*:}"
+		echo "== fuzz $name ($pkg, $fuzz_time)" >&2
+		go test -run '^$' -fuzz "^${name}\$" -fuzztime "$fuzz_time" -fuzzminimizetime 1x "$pkg"
+	done
+fi

@@ -37,7 +37,7 @@ func newSeedCmd(common *commonFlags, opts []ff.Option, stdout, stderr io.Writer)
 			if err != nil {
 				return err
 			}
-			s, err := openNeo4j(ctx, log, common)
+			s, err := openNeo4j(ctx, log, common, 30*time.Second)
 			if err != nil {
 				return err
 			}

@@ -213,7 +213,7 @@ func openStore(ctx context.Context, log zerolog.Logger, common *commonFlags, see
 			return nil, nil, err
 		}
 	}
-	s, err := openNeo4j(ctx, log, common)
+	s, err := openNeo4j(ctx, log, common, 0)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -233,13 +233,16 @@ func openStore(ctx context.Context, log zerolog.Logger, common *commonFlags, see
 	return s, closeFn, nil
 }
 
-func openNeo4j(ctx context.Context, log zerolog.Logger, common *commonFlags) (*neo4jstore.Store, error) {
+// openNeo4j connects; retry bounds how long transactions retry transient
+// failures (0: the store's fail-fast default for serving).
+func openNeo4j(ctx context.Context, log zerolog.Logger, common *commonFlags, retry time.Duration) (*neo4jstore.Store, error) {
 	s, err := neo4jstore.Open(ctx, neo4jstore.Config{
-		URI:      common.neo4j.uri,
-		Username: common.neo4j.username,
-		Password: common.neo4j.password,
-		Database: common.neo4j.database,
-		Logger:   log,
+		URI:       common.neo4j.uri,
+		Username:  common.neo4j.username,
+		Password:  common.neo4j.password,
+		Database:  common.neo4j.database,
+		Logger:    log,
+		RetryTime: retry,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("neo4j at %s: %w", common.neo4j.uri, err)

@@ -53,6 +53,12 @@ type Config struct {
 	// MaxConnections caps the driver's connection pool; zero keeps the
 	// driver's default (100).
 	MaxConnections int
+	// RetryTime bounds how long a transaction retries transient failures;
+	// zero means 500ms. The driver treats a refused connection as transient,
+	// so a long budget makes every request wait out its deadline while Neo4j
+	// is down; serving wants DATABASE_UNAVAILABLE at once. Seeding, which
+	// may meet write conflicts, can afford the driver's 30s.
+	RetryTime time.Duration
 }
 
 // Store is a normgraph.Store backed by Neo4j. It holds the process's one
@@ -105,6 +111,10 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		}
 		s.poolSize = c.MaxConnectionPoolSize
 		c.SocketConnectTimeout = s.connectTimeout
+		c.MaxTransactionRetryTime = cfg.RetryTime
+		if c.MaxTransactionRetryTime <= 0 {
+			c.MaxTransactionRetryTime = 500 * time.Millisecond
+		}
 		c.UserAgent = "normgraph"
 	})
 	if err != nil {
