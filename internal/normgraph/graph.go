@@ -118,6 +118,12 @@ func validRelations(arg string, rels []RelationType) error {
 // Among paths of equal length it returns the one whose node ids, read from
 // q.From, are smallest in order, and between two nodes the relationship with
 // the smallest id: the same path on every backend.
+//
+// It searches breadth-first from both ends, each step expanding the side
+// whose frontier touches fewer relationships, so it reads about the
+// neighbourhoods of the two ends up to half the distance each rather than
+// everything within the whole distance of one end. Each step is one Expand
+// call (one round trip for a remote store), at most q.MaxHops in all.
 func ShortestPath(ctx context.Context, g Graph, q PathQuery) (*Path, error) {
 	if err := q.Validate(); err != nil {
 		return nil, err
@@ -133,49 +139,28 @@ func ShortestPath(ctx context.Context, g Graph, q PathQuery) (*Path, error) {
 		return &Path{Nodes: []Entity{ends[0]}, Edges: []GraphEdge{}}, nil
 	}
 
-	// Breadth-first from the target, so that each node knows its neighbours
-	// one step nearer the target; then walk greedily from the start.
-	dist := map[string]int{q.To: 0}
-	nearer := map[string][]Adjacency{}
-	frontier := []string{q.To}
-	found := false
-	for hop := 1; hop <= q.MaxHops && len(frontier) > 0 && !found; hop++ {
-		adj, err := g.Expand(ctx, frontier, q.Relations)
-		if err != nil {
+	fwd, bwd := newSearchSide(q.From), newSearchSide(q.To)
+	met := false
+	// The sides' visited sets stay disjoint until they meet, so a path found
+	// after depths a and b are explored is exactly a+b long: stop before
+	// the sum passes MaxHops.
+	for fwd.depth+bwd.depth < q.MaxHops && len(fwd.frontier) > 0 && len(bwd.frontier) > 0 {
+		side, other := fwd, bwd
+		if bwd.cost < fwd.cost {
+			side, other = bwd, fwd
+		}
+		if met, err = side.expand(ctx, g, q.Relations, other); err != nil {
 			return nil, err
 		}
-		var next []string
-		for _, id := range frontier {
-			for _, a := range adj[id] {
-				o := a.Other.ID
-				d, seen := dist[o]
-				if !seen {
-					dist[o] = hop
-					next = append(next, o)
-					d = hop
-				}
-				if d == hop {
-					nearer[o] = append(nearer[o], Adjacency{Rel: a.Rel, Other: GraphNode{ID: id}})
-				}
-			}
+		if met {
+			break
 		}
-		_, found = dist[q.From]
-		frontier = next
 	}
-	if !found {
+	if !met {
 		return nil, nil
 	}
 
-	ids := []string{q.From}
-	var edges []GraphEdge
-	for cur := q.From; cur != q.To; {
-		best := slices.MinFunc(nearer[cur], func(a, b Adjacency) int {
-			return cmp.Or(cmp.Compare(a.Other.ID, b.Other.ID), cmp.Compare(a.Rel.ID(), b.Rel.ID()))
-		})
-		edges = append(edges, EdgeOf(best.Rel))
-		cur = best.Other.ID
-		ids = append(ids, cur)
-	}
+	ids, edges := walkShortest(q.From, fwd, bwd)
 	nodes, err := g.Entities(ctx, ids)
 	if err != nil {
 		return nil, err
@@ -187,6 +172,127 @@ func ShortestPath(ctx context.Context, g Graph, q PathQuery) (*Path, error) {
 		}
 	}
 	return &Path{Nodes: nodes, Edges: edges}, nil
+}
+
+// step is a relationship seen from one node, leading to node.
+type step struct {
+	rel  *Relation
+	node string
+}
+
+// lessStep orders the choices of one step of a path by the tie-break rule of
+// ShortestPath: the node first, then the relationship.
+func lessStep(a, b step) bool {
+	if a.node != b.node {
+		return a.node < b.node
+	}
+	return CompareRelations(a.rel, b.rel) < 0
+}
+
+// searchSide is one half of the bidirectional search of ShortestPath: a
+// breadth-first search from root that has explored every node within depth.
+type searchSide struct {
+	dist map[string]int
+	// back lists, for every node reached, its neighbours one step nearer the
+	// root: all of them, since the tie-break needs every shortest path.
+	back     map[string][]step
+	frontier []string // the nodes at depth
+	// cost estimates the work of expanding the frontier: its nodes plus
+	// their degrees (a root's degree is unknown, so a root costs 1 and is
+	// expanded while the other side's frontier is bigger).
+	cost int
+	// depth is how far the search has gone: every node within it is in dist.
+	depth int
+}
+
+func newSearchSide(root string) *searchSide {
+	return &searchSide{dist: map[string]int{root: 0}, back: map[string][]step{}, frontier: []string{root}, cost: 1}
+}
+
+// expand explores one more layer and reports whether it reached a node the
+// other side has reached. The layer is completed even then, so that the
+// meeting nodes' back steps are all known.
+func (s *searchSide) expand(ctx context.Context, g Graph, relations []RelationType, other *searchSide) (bool, error) {
+	adj, err := g.Expand(ctx, s.frontier, relations)
+	if err != nil {
+		return false, err
+	}
+	hop := s.depth + 1
+	var next []string
+	cost, met := 0, false
+	for _, id := range s.frontier {
+		for _, a := range adj[id] {
+			o := a.Other.ID
+			d, seen := s.dist[o]
+			if !seen {
+				s.dist[o], d = hop, hop
+				next = append(next, o)
+				cost += 1 + a.Other.Degree
+				if _, ok := other.dist[o]; ok {
+					met = true
+				}
+			}
+			if d == hop {
+				s.back[o] = append(s.back[o], step{rel: a.Rel, node: id})
+			}
+		}
+	}
+	s.frontier, s.cost, s.depth = next, cost, hop
+	return met, nil
+}
+
+// walkShortest picks the path ShortestPath returns once the two searches
+// have met. Every shortest path crosses the meeting layer (the nodes at
+// fwd.depth from the start and bwd.depth from the target), so the nodes of
+// all shortest paths are that layer, the nodes it reaches back towards the
+// start and the nodes it reaches back towards the target. Walking greedily
+// from the start over exactly those nodes, smallest step first, gives the
+// smallest node ids in order.
+func walkShortest(from string, fwd, bwd *searchSide) ([]string, []GraphEdge) {
+	m := fwd.depth
+	// succ[u] are u's steps one layer further from the start that stay on
+	// a shortest path, found by walking back from the meeting layer.
+	succ := map[string][]step{}
+	layer := []string{}
+	for _, id := range fwd.frontier { // the nodes at depth m
+		if d, ok := bwd.dist[id]; ok && d == bwd.depth {
+			layer = append(layer, id)
+		}
+	}
+	for range m {
+		var prev []string
+		for _, w := range layer {
+			for _, st := range fwd.back[w] {
+				if _, marked := succ[st.node]; !marked {
+					prev = append(prev, st.node)
+				}
+				succ[st.node] = append(succ[st.node], step{rel: st.rel, node: w})
+			}
+		}
+		layer = prev
+	}
+
+	length := fwd.depth + bwd.depth
+	ids := make([]string, 1, length+1)
+	ids[0] = from
+	edges := make([]GraphEdge, 0, length)
+	cur := ids[0]
+	for i := range length {
+		choices := succ[cur]
+		if i >= m {
+			choices = bwd.back[cur]
+		}
+		best := choices[0]
+		for _, c := range choices[1:] {
+			if lessStep(c, best) {
+				best = c
+			}
+		}
+		edges = append(edges, EdgeOf(best.rel))
+		cur = best.node
+		ids = append(ids, cur)
+	}
+	return ids, edges
 }
 
 // Neighborhood collects the nodes within q.Depth hops of q.ID, passing only

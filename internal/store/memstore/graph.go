@@ -66,7 +66,7 @@ func (s *Store) Subgraph(ctx context.Context, q normgraph.SubgraphQuery) (*normg
 		for _, t := range types {
 			for _, h := range s.out.bucket(i, t) {
 				if _, ok := kept[h.other]; ok {
-					sg.Edges = append(sg.Edges, normgraph.EdgeOf(s.rels[h.rel]))
+					sg.Edges = append(sg.Edges, s.graphEdge(h.rel))
 				}
 			}
 		}

@@ -108,10 +108,7 @@ func (s *Store) Related(ctx context.Context, ids []string, t normgraph.Traversal
 	if err := validPage(page); err != nil {
 		return nil, err
 	}
-	asOf := t.AsOf
-	if asOf != nil && asOf.IsZero() {
-		asOf = nil
-	}
+	asOf, hasAsOf := asOfKey(t.AsOf)
 	var cf *filter
 	if !t.Filter.IsZero() {
 		f := s.compile(t.Filter)
@@ -125,14 +122,14 @@ func (s *Store) Related(ctx context.Context, ids []string, t normgraph.Traversal
 			continue
 		}
 		bucket := c.bucket(i, ti)
-		if asOf == nil && cf == nil && t.Kind == "" {
+		if !hasAsOf && cf == nil && t.Kind == "" {
 			pages[j] = s.pageSorted(len(bucket), page, func(k int) (int32, int32) { return bucket[k].other, bucket[k].rel })
 			continue
 		}
 		p := pager{s: s, args: page}
 		if cf == nil || !cf.impossible {
 			for _, h := range bucket {
-				if asOf != nil && !s.rels[h.rel].InForce(asOf) {
+				if !s.rels.inForce(h.rel, asOf, hasAsOf) {
 					continue
 				}
 				if t.Kind != "" && s.ents[h.other].kind != t.Kind {
@@ -161,9 +158,16 @@ func (s *Store) pageSorted(n int, page normgraph.PageArgs, at func(int) (ent, re
 		})
 	}
 	end := pageEnd(start, n, page)
-	edges := make([]normgraph.Edge, 0, end-start)
+	edges := make([]normgraph.Edge, end-start)
+	var slab []normgraph.Relation
+	if start < end {
+		if _, rel := at(start); rel >= 0 {
+			slab = make([]normgraph.Relation, end-start)
+		}
+	}
 	for j := start; j < end; j++ {
-		edges = append(edges, s.edge(at(j)))
+		i, rel := at(j)
+		slab = s.edge(&edges[j-start], i, rel, slab)
 	}
 	return finishPage(edges, start, n)
 }
@@ -175,13 +179,19 @@ func pageEnd(start, n int, page normgraph.PageArgs) int {
 	return n
 }
 
-func (s *Store) edge(i, rel int32) normgraph.Edge {
+// edge fills e, which must be zero, with entity i reached by relationship
+// rel (-1 for none). The Relation is built in the next free element of slab:
+// one allocation per page rather than one per edge.
+func (s *Store) edge(e *normgraph.Edge, i, rel int32, slab []normgraph.Relation) []normgraph.Relation {
 	en := &s.ents[i]
-	e := normgraph.Edge{Cursor: normgraph.Cursor{Key: en.key, ID: en.id}.Encode(), Node: en.e}
+	e.Cursor = en.cursor
+	e.Node = en.e
 	if rel >= 0 {
-		e.Relation = s.rels[rel]
+		s.relation(rel, &slab[0])
+		e.Relation = &slab[0]
+		slab = slab[1:]
 	}
-	return e
+	return slab
 }
 
 // finishPage fills PageInfo the way normgraph.PageOf does: start items were
@@ -197,13 +207,15 @@ func finishPage(edges []normgraph.Edge, start, total int) *normgraph.Page {
 }
 
 // pager builds a page from a stream of matches in list order, counting every
-// match so TotalCount is exact while keeping only the page's edges.
+// match so TotalCount is exact while keeping only the page's items; their
+// edges are built once the page is known.
 type pager struct {
 	s       *Store
 	args    normgraph.PageArgs
 	total   int
 	skipped int
-	edges   []normgraph.Edge
+	items   []half // the page: entity (other) and relation, or -1
+	rels    int    // how many items have a relation
 }
 
 func (p *pager) add(i, rel int32) {
@@ -213,16 +225,21 @@ func (p *pager) add(i, rel int32) {
 		p.skipped++
 		return
 	}
-	if p.args.First == normgraph.Unlimited || len(p.edges) < p.args.First {
-		p.edges = append(p.edges, p.s.edge(i, rel))
+	if p.args.First == normgraph.Unlimited || len(p.items) < p.args.First {
+		p.items = append(p.items, half{rel: rel, other: i})
+		if rel >= 0 {
+			p.rels++
+		}
 	}
 }
 
 func (p *pager) finish() *normgraph.Page {
-	if p.edges == nil {
-		p.edges = make([]normgraph.Edge, 0)
+	edges := make([]normgraph.Edge, len(p.items))
+	slab := make([]normgraph.Relation, p.rels)
+	for j, h := range p.items {
+		slab = p.s.edge(&edges[j], h.other, h.rel, slab)
 	}
-	return finishPage(p.edges, p.skipped, p.total)
+	return finishPage(edges, p.skipped, p.total)
 }
 
 // filter is a normgraph.Filter resolved against the indexes once per call.
@@ -237,17 +254,17 @@ type filter struct {
 	advances, supports []int32
 	// All-of lists (nil when not given).
 	memberOf, participatesIn, endorses, hasMembers []int32
-	asOf                                           *normgraph.Date
+	// asOf is AsOf in relTable.inForce's form.
+	asOf    int64
+	hasAsOf bool
 }
 
 func (s *Store) compile(f normgraph.Filter) filter {
 	cf := filter{
 		name: strings.ToLower(f.NameContains), typ: f.Type, framework: f.Framework,
-		region: strings.ToLower(f.Region), asOf: f.AsOf,
+		region: strings.ToLower(f.Region),
 	}
-	if cf.asOf != nil && cf.asOf.IsZero() {
-		cf.asOf = nil
-	}
+	cf.asOf, cf.hasAsOf = asOfKey(f.AsOf)
 	anyOf := func(ids []string) []int32 {
 		if len(ids) == 0 {
 			return nil
@@ -368,29 +385,29 @@ func (s *Store) match(i int32, f *filter) bool {
 	if f.region != "" && (en.kind != normgraph.KindCountry || (en.region != f.region && en.subregion != f.region)) {
 		return false
 	}
-	if f.advances != nil && !slices.ContainsFunc(f.advances, func(y int32) bool { return s.linked(&s.out, i, relAdvances, y, nil) }) {
+	if f.advances != nil && !slices.ContainsFunc(f.advances, func(y int32) bool { return s.linked(&s.out, i, relAdvances, y, 0, false) }) {
 		return false
 	}
-	if f.supports != nil && !slices.ContainsFunc(f.supports, func(y int32) bool { return s.linked(&s.out, i, relSupports, y, nil) }) {
+	if f.supports != nil && !slices.ContainsFunc(f.supports, func(y int32) bool { return s.linked(&s.out, i, relSupports, y, 0, false) }) {
 		return false
 	}
 	for _, y := range f.memberOf {
-		if !s.linked(&s.out, i, relMemberOf, y, f.asOf) {
+		if !s.linked(&s.out, i, relMemberOf, y, f.asOf, f.hasAsOf) {
 			return false
 		}
 	}
 	for _, y := range f.participatesIn {
-		if !s.linked(&s.out, i, relParticipatesIn, y, f.asOf) {
+		if !s.linked(&s.out, i, relParticipatesIn, y, f.asOf, f.hasAsOf) {
 			return false
 		}
 	}
 	for _, y := range f.endorses {
-		if !s.linked(&s.out, i, relEndorses, y, nil) {
+		if !s.linked(&s.out, i, relEndorses, y, 0, false) {
 			return false
 		}
 	}
 	for _, y := range f.hasMembers {
-		if !s.linked(&s.in, i, relMemberOf, y, f.asOf) {
+		if !s.linked(&s.in, i, relMemberOf, y, f.asOf, f.hasAsOf) {
 			return false
 		}
 	}
@@ -398,9 +415,10 @@ func (s *Store) match(i int32, f *filter) bool {
 }
 
 // linked reports whether bucket (i, t) of c reaches y by a relationship in
-// force on asOf; buckets are sorted by rank, so this is a binary search.
-func (s *Store) linked(c *csr, i int32, t int, y int32, asOf *normgraph.Date) bool {
+// force on asOf (see relTable.inForce); buckets are sorted by rank, so this
+// is a binary search.
+func (s *Store) linked(c *csr, i int32, t int, y int32, asOf int64, hasAsOf bool) bool {
 	b := c.bucket(i, t)
 	j, ok := slices.BinarySearchFunc(b, s.rank[y], func(h half, r int32) int { return cmp.Compare(s.rank[h.other], r) })
-	return ok && s.rels[b[j].rel].InForce(asOf)
+	return ok && s.rels.inForce(b[j].rel, asOf, hasAsOf)
 }

@@ -64,7 +64,8 @@ func (s *Store) GraphNodes(ctx context.Context, ids []string) ([]*normgraph.Grap
 }
 
 // Expand implements normgraph.Graph: it reads the (node, type) buckets in
-// both directions, so its cost is the degree of the nodes asked about.
+// both directions, so its cost is the degree of the nodes asked about. The
+// relations are built for this answer, in one slab per call.
 func (s *Store) Expand(ctx context.Context, ids []string, relations []normgraph.RelationType) (map[string][]normgraph.Adjacency, error) {
 	if err := checkCtx(ctx); err != nil {
 		return nil, err
@@ -74,6 +75,8 @@ func (s *Store) Expand(ctx context.Context, ids []string, relations []normgraph.
 		return nil, err
 	}
 	out := make(map[string][]normgraph.Adjacency, len(ids))
+	nodes := make([]int32, 0, len(ids))
+	total := 0
 	for _, id := range ids {
 		i, ok := s.byID[id]
 		if !ok {
@@ -82,15 +85,29 @@ func (s *Store) Expand(ctx context.Context, ids []string, relations []normgraph.
 		if _, done := out[id]; done {
 			continue
 		}
-		var adj []normgraph.Adjacency
+		out[id] = nil
+		nodes = append(nodes, i)
+		for _, t := range types {
+			total += len(s.out.bucket(i, t)) + len(s.in.bucket(i, t))
+		}
+	}
+	adjs := make([]normgraph.Adjacency, total)
+	rels := make([]normgraph.Relation, total)
+	k := 0
+	for _, i := range nodes {
+		first := k
 		for _, t := range types {
 			for _, c := range []*csr{&s.out, &s.in} {
 				for _, h := range c.bucket(i, t) {
-					adj = append(adj, normgraph.Adjacency{Rel: s.rels[h.rel], Other: s.graphNode(h.other)})
+					s.relation(h.rel, &rels[k])
+					adjs[k] = normgraph.Adjacency{Rel: &rels[k], Other: s.graphNode(h.other)}
+					k++
 				}
 			}
 		}
-		out[id] = adj
+		// Capped, so that a caller appending to one list cannot overwrite
+		// the next.
+		out[s.ents[i].id] = adjs[first:k:k]
 	}
 	return out, nil
 }

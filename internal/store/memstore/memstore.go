@@ -27,8 +27,9 @@ const numRels = 9
 // Store is an immutable, indexed view of one dataset. Every method only reads
 // what New built, so a Store is safe for any number of concurrent callers.
 //
-// The entities, sources and relations it returns are the dataset's own
-// values, shared between callers: they must be treated as read-only.
+// The entities and sources it returns are the store's own, and the
+// relations it returns share their dates, strings and source lists with the
+// store: all are shared between callers and must be treated as read-only.
 type Store struct {
 	version string
 	stats   normgraph.Stats
@@ -46,7 +47,9 @@ type Store struct {
 	sources   map[string]*normgraph.Source
 	srcSorted []*normgraph.Source
 
-	rels    []*normgraph.Relation
+	// rels holds the relationships compactly; out and in refer to them
+	// by index.
+	rels    relTable
 	out, in csr
 
 	byDegree []int32 // every entity, in Subgraph order
@@ -57,17 +60,24 @@ type Store struct {
 // entry is what the store keeps per entity, precomputed so that listing,
 // filtering and paging never recompute keys or lower-case strings per call.
 type entry struct {
-	e     normgraph.Entity
-	id    string
-	key   string // normgraph.SortKey
-	label string // normgraph.GraphLabel
-	kind  normgraph.EntityKind
+	e   normgraph.Entity
+	id  string
+	key string // normgraph.SortKey
+	// cursor is the entity's encoded cursor, the same in every list: worked
+	// out once here, it costs a few MB at 50,000 entities instead of three
+	// allocations for every edge of every page.
+	cursor string
+	label  string // normgraph.GraphLabel
+	kind   normgraph.EntityKind
 	// names are the name and aliases, lower-cased, for Filter.NameContains.
 	names []string
 	// region and subregion, lower-cased (countries only), for Filter.Region.
 	region, subregion string
-	// toks are the entity's search tokens, sorted and unique.
-	toks []string
+	// toks are the entity's search tokens as numbers into the token
+	// dictionary, sorted and unique: a quarter of the memory of strings, and
+	// since the dictionary is sorted, "has a token starting with q" is one
+	// binary search for q's range of numbers.
+	toks []int32
 }
 
 // half is one relationship seen from one end: the relationship and the
@@ -134,17 +144,27 @@ func relIndex(t normgraph.RelationType) int {
 
 // New indexes ds. It checks what the indexes rely on (no nil or duplicate
 // ids, no dangling or ill-typed relationships) and reports the first problem;
-// full validation with line numbers is the dataset package's job. ds must not
-// be modified afterwards: the store shares its values.
+// full validation with line numbers is the dataset package's job.
+//
+// New copies what it needs and keeps nothing of ds: the relationships go
+// into a compact form (see rel) and the entities and sources are copied.
+// So once the caller drops ds, all of its memory can be collected (at a
+// million relationships, most of it was the relationships), and the caller
+// may modify ds after New without affecting the store.
 func New(ds *normgraph.Dataset) (*Store, error) {
 	if ds == nil {
 		return nil, errors.New("memstore: nil dataset")
 	}
+	if len(ds.Relations) > 1<<31-1 {
+		return nil, errors.New("memstore: too many relations")
+	}
 	s := &Store{}
-	if err := s.indexSources(ds.Sources); err != nil {
+	rb := newRelTableBuilder(len(ds.Relations))
+	c := newCopier(rb)
+	if err := s.indexSources(ds.Sources, c); err != nil {
 		return nil, err
 	}
-	if err := s.indexEntities(ds.Entities); err != nil {
+	if err := s.indexEntities(ds.Entities, c); err != nil {
 		return nil, err
 	}
 	for i, r := range ds.Relations {
@@ -152,12 +172,13 @@ func New(ds *normgraph.Dataset) (*Store, error) {
 			return nil, fmt.Errorf("memstore: relation %d is nil", i)
 		}
 	}
-	// Hashing the whole dataset is the slowest step of start-up and needs
-	// nothing from the indexes: do it alongside them.
+	// The version is computed here, once, from the dataset itself (the
+	// store keeps no copy to hash later). It needs nothing from the
+	// indexes: do it alongside them.
 	version := make(chan string, 1)
 	go func() { version <- ds.Version() }()
 
-	byRel, err := s.indexRelations(ds.Relations)
+	byRel, err := s.indexRelations(ds.Relations, rb)
 	if err != nil {
 		return nil, err // the hash finishes on its own; the channel is buffered
 	}
@@ -173,8 +194,9 @@ func New(ds *normgraph.Dataset) (*Store, error) {
 	return s, nil
 }
 
-func (s *Store) indexSources(sources []*normgraph.Source) error {
+func (s *Store) indexSources(sources []*normgraph.Source, c *copier) error {
 	s.sources = make(map[string]*normgraph.Source, len(sources))
+	s.srcSorted = make([]*normgraph.Source, 0, len(sources))
 	for i, src := range sources {
 		if src == nil {
 			return fmt.Errorf("memstore: source %d is nil", i)
@@ -182,16 +204,17 @@ func (s *Store) indexSources(sources []*normgraph.Source) error {
 		if _, dup := s.sources[src.ID]; dup {
 			return fmt.Errorf("memstore: duplicate source id %q", src.ID)
 		}
+		src = c.source(src)
 		s.sources[src.ID] = src
+		s.srcSorted = append(s.srcSorted, src)
 	}
-	s.srcSorted = slices.Clone(sources)
 	slices.SortFunc(s.srcSorted, func(a, b *normgraph.Source) int {
 		return cmp.Or(cmp.Compare(a.Title, b.Title), cmp.Compare(a.ID, b.ID))
 	})
 	return nil
 }
 
-func (s *Store) indexEntities(ents []normgraph.Entity) error {
+func (s *Store) indexEntities(ents []normgraph.Entity, c *copier) error {
 	if len(ents) > 1<<31-1 {
 		return errors.New("memstore: too many entities")
 	}
@@ -202,6 +225,7 @@ func (s *Store) indexEntities(ents []normgraph.Entity) error {
 		if err := checkEntity(e); err != nil {
 			return fmt.Errorf("memstore: entity %d: %w", i, err)
 		}
+		e = c.entity(e)
 		b := e.Base()
 		if _, dup := s.byID[b.ID]; dup {
 			return fmt.Errorf("memstore: duplicate entity id %q", b.ID)
@@ -214,6 +238,7 @@ func (s *Store) indexEntities(ents []normgraph.Entity) error {
 			e: e, id: b.ID, key: normgraph.SortKey(e), label: normgraph.GraphLabel(e), kind: b.Kind,
 			names: make([]string, 0, 1+len(b.Aliases)),
 		}
+		en.cursor = normgraph.Cursor{Key: en.key, ID: en.id}.Encode()
 		en.names = append(en.names, strings.ToLower(b.Name))
 		for _, a := range b.Aliases {
 			en.names = append(en.names, strings.ToLower(a))
@@ -291,45 +316,62 @@ func checkEntity(e normgraph.Entity) error {
 	return nil
 }
 
-func (s *Store) indexRelations(rels []*normgraph.Relation) (map[normgraph.RelationType]int, error) {
+// allowed[type][from kind][to kind] is normgraph.CheckEndpoints as a table:
+// New checks every relationship, and a table lookup costs nothing next to
+// a map lookup by type name.
+var allowed = func() (a [numRels][5][5]bool) {
+	for t, typ := range normgraph.RelationTypes {
+		for f, from := range normgraph.EntityKinds {
+			for o, to := range normgraph.EntityKinds {
+				a[t][f][o] = normgraph.CheckEndpoints(typ, from, to) == nil
+			}
+		}
+	}
+	return a
+}()
+
+func (s *Store) indexRelations(rels []*normgraph.Relation, b *relTableBuilder) (map[normgraph.RelationType]int, error) {
 	n, m := len(s.ents), len(rels)
 	if m > 1<<31-1 || n*numRels+1 > 1<<31-1 {
 		return nil, errors.New("memstore: too many relations")
 	}
-	s.rels = rels
-	from := make([]int32, m)
-	to := make([]int32, m)
-	typ := make([]uint8, m)
 	counts := make([]int, numRels)
-	for r, rel := range rels {
-		t := relIndex(rel.Type)
+	// Relationships come sorted by From (the loader's canonical order), so
+	// remembering the last one halves the id lookups.
+	lastFrom, f := "", int32(-1)
+	for _, r := range rels {
+		t := relIndex(r.Type)
 		if t < 0 {
-			return nil, fmt.Errorf("memstore: relation %s: unknown type", rel.ID())
+			return nil, fmt.Errorf("memstore: relation %s: unknown type", r.ID())
 		}
-		f, ok := s.byID[rel.From]
+		if f < 0 || r.From != lastFrom {
+			var ok bool
+			if f, ok = s.byID[r.From]; !ok {
+				return nil, fmt.Errorf("memstore: relation %s: unknown entity %q", r.ID(), r.From)
+			}
+			lastFrom = r.From
+		}
+		o, ok := s.byID[r.To]
 		if !ok {
-			return nil, fmt.Errorf("memstore: relation %s: unknown entity %q", rel.ID(), rel.From)
+			return nil, fmt.Errorf("memstore: relation %s: unknown entity %q", r.ID(), r.To)
 		}
-		o, ok := s.byID[rel.To]
-		if !ok {
-			return nil, fmt.Errorf("memstore: relation %s: unknown entity %q", rel.ID(), rel.To)
+		if from, to := s.ents[f].kind, s.ents[o].kind; !allowed[t][kindIndex(from)][kindIndex(to)] {
+			return nil, fmt.Errorf("memstore: relation %s: %w", r.ID(), normgraph.CheckEndpoints(r.Type, from, to))
 		}
-		if err := normgraph.CheckEndpoints(rel.Type, s.ents[f].kind, s.ents[o].kind); err != nil {
-			return nil, fmt.Errorf("memstore: relation %s: %w", rel.ID(), err)
-		}
-		from[r], to[r], typ[r] = f, o, uint8(t)
+		b.add(r, f, o, t)
 		counts[t]++
 	}
+	s.rels = b.finish()
 
-	s.out = buildCSR(n, m, typ, from, to, s.rank)
-	s.in = buildCSR(n, m, typ, to, from, s.rank)
+	s.out = buildCSR(n, s.rels.rels, s.rank, true)
+	s.in = buildCSR(n, s.rels.rels, s.rank, false)
 	// (from, type, to) is unique: within an out bucket sorted by far end,
 	// a duplicate sits next to its twin.
 	for b := 0; b+1 < len(s.out.off); b++ {
 		bucket := s.out.adj[s.out.off[b]:s.out.off[b+1]]
 		for j := 1; j < len(bucket); j++ {
 			if bucket[j].other == bucket[j-1].other {
-				return nil, fmt.Errorf("memstore: duplicate relation %s", rels[bucket[j].rel].ID())
+				return nil, fmt.Errorf("memstore: duplicate relation %s", s.relationID(bucket[j].rel))
 			}
 		}
 	}
@@ -341,37 +383,48 @@ func (s *Store) indexRelations(rels []*normgraph.Relation) (map[normgraph.Relati
 	return byRel, nil
 }
 
-// buildCSR buckets every relationship by (near, type), each bucket sorted by
-// the far end's rank. Two counting sorts keep it linear in the dataset size,
-// which is what keeps start-up fast at a million relationships.
-func buildCSR(n, m int, typ []uint8, near, far, rank []int32) csr {
+// buildCSR buckets every relationship by (near end, type), each bucket
+// sorted by the far end's rank; out picks from as the near end, otherwise
+// to. Two counting sorts keep it linear in the dataset size, which is what
+// keeps start-up fast at a million relationships.
+func buildCSR(n int, rels []rel, rank []int32, out bool) csr {
+	ends := func(r *rel) (near, far int32) {
+		if out {
+			return r.from, r.to
+		}
+		return r.to, r.from
+	}
 	// Counting sort by the far end's rank.
 	cnt := make([]int32, n+1)
-	for r := 0; r < m; r++ {
-		cnt[rank[far[r]]+1]++
+	for r := range rels {
+		_, far := ends(&rels[r])
+		cnt[rank[far]+1]++
 	}
 	for i := 1; i <= n; i++ {
 		cnt[i] += cnt[i-1]
 	}
-	byFar := make([]int32, m)
-	for r := 0; r < m; r++ {
-		p := &cnt[rank[far[r]]]
+	byFar := make([]int32, len(rels))
+	for r := range rels {
+		_, far := ends(&rels[r])
+		p := &cnt[rank[far]]
 		byFar[*p] = int32(r)
 		*p++
 	}
 	// Stable distribution into buckets keeps each bucket in far-end order.
 	off := make([]int32, n*numRels+1)
-	for r := 0; r < m; r++ {
-		off[int(near[r])*numRels+int(typ[r])+1]++
+	for r := range rels {
+		near, _ := ends(&rels[r])
+		off[int(near)*numRels+int(rels[r].typ)+1]++
 	}
 	for b := 1; b < len(off); b++ {
 		off[b] += off[b-1]
 	}
 	next := slices.Clone(off[:len(off)-1])
-	adj := make([]half, m)
+	adj := make([]half, len(rels))
 	for _, r := range byFar {
-		b := int(near[r])*numRels + int(typ[r])
-		adj[next[b]] = half{rel: r, other: far[r]}
+		near, far := ends(&rels[r])
+		b := int(near)*numRels + int(rels[r].typ)
+		adj[next[b]] = half{rel: r, other: far}
 		next[b]++
 	}
 	return csr{off: off, adj: adj}

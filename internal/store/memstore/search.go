@@ -26,6 +26,7 @@ func buildTokenIndex(ents []entry) tokenIndex {
 	var dict []string
 	perEnt := make([][]int32, len(ents))
 	var total int
+	var tids []int32
 	for i := range ents {
 		name, aliases, body := normgraph.SearchFields(ents[i].e)
 		toks := normgraph.Tokenize(name)
@@ -33,7 +34,7 @@ func buildTokenIndex(ents []entry) tokenIndex {
 			toks = append(toks, normgraph.Tokenize(a)...)
 		}
 		toks = append(toks, normgraph.Tokenize(body)...)
-		tids := make([]int32, 0, len(toks))
+		tids = tids[:0]
 		for _, t := range toks {
 			id, ok := ids[t]
 			if !ok {
@@ -45,7 +46,8 @@ func buildTokenIndex(ents []entry) tokenIndex {
 		}
 		slices.Sort(tids)
 		tids = slices.Compact(tids)
-		perEnt[i] = tids
+		// Exactly sized: these are kept, as the entity's toks.
+		perEnt[i] = slices.Clone(tids)
 		total += len(tids)
 	}
 
@@ -73,30 +75,36 @@ func buildTokenIndex(ents []entry) tokenIndex {
 	}
 	next := slices.Clone(ix.off[:len(dict)])
 	for i, tids := range perEnt {
-		toks := make([]string, len(tids))
 		for j, t := range tids {
 			r := renum[t]
 			ix.post[next[r]] = int32(i)
 			next[r]++
-			toks[j] = sorted[r]
+			tids[j] = r
 		}
-		slices.Sort(toks)
-		ents[i].toks = toks
+		slices.Sort(tids)
+		ents[i].toks = tids
 	}
 	return ix
 }
 
-// prefixRange returns the postings of every token that starts with q.
-func (ix *tokenIndex) prefixRange(q string) []int32 {
-	lo := sort.SearchStrings(ix.dict, q)
-	hi := lo + sort.Search(len(ix.dict)-lo, func(j int) bool { return !strings.HasPrefix(ix.dict[lo+j], q) })
+// prefixRange returns the tokens that start with q, as the range [lo, hi)
+// of token numbers (the dictionary is sorted, so they are contiguous).
+func (ix *tokenIndex) prefixRange(q string) (lo, hi int32) {
+	l := sort.SearchStrings(ix.dict, q)
+	h := l + sort.Search(len(ix.dict)-l, func(j int) bool { return !strings.HasPrefix(ix.dict[l+j], q) })
+	return int32(l), int32(h)
+}
+
+// postings returns the entities that have a token in [lo, hi).
+func (ix *tokenIndex) postings(lo, hi int32) []int32 {
 	return ix.post[ix.off[lo]:ix.off[hi]]
 }
 
-// hasPrefix reports whether some token of the sorted toks starts with q.
-func hasPrefix(toks []string, q string) bool {
-	j := sort.SearchStrings(toks, q)
-	return j < len(toks) && strings.HasPrefix(toks[j], q)
+// hasToken reports whether the sorted token numbers toks hold one in
+// [lo, hi): whether the entity has a token starting with that query token.
+func hasToken(toks []int32, lo, hi int32) bool {
+	j, _ := slices.BinarySearch(toks, lo)
+	return j < len(toks) && toks[j] < hi
 }
 
 // Search narrows the entities to those holding every query token as a token
@@ -115,8 +123,11 @@ func (s *Store) Search(ctx context.Context, q normgraph.SearchQuery) ([]normgrap
 		return []normgraph.SearchHit{}, nil
 	}
 	var rarest []int32
+	ranges := make([][2]int32, len(toks))
 	for j, t := range toks {
-		if p := s.search.prefixRange(t); j == 0 || len(p) < len(rarest) {
+		lo, hi := s.search.prefixRange(t)
+		ranges[j] = [2]int32{lo, hi}
+		if p := s.search.postings(lo, hi); j == 0 || len(p) < len(rarest) {
 			rarest = p
 		}
 	}
@@ -128,7 +139,7 @@ func (s *Store) Search(ctx context.Context, q normgraph.SearchQuery) ([]normgrap
 		if len(q.Kinds) > 0 && !slices.Contains(q.Kinds, en.kind) {
 			continue
 		}
-		if !allPrefixes(en.toks, toks) {
+		if !allTokens(en.toks, ranges) {
 			continue
 		}
 		cands = append(cands, en.e)
@@ -136,9 +147,9 @@ func (s *Store) Search(ctx context.Context, q normgraph.SearchQuery) ([]normgrap
 	return normgraph.SearchAmong(cands, q), nil
 }
 
-func allPrefixes(have, want []string) bool {
-	for _, q := range want {
-		if !hasPrefix(have, q) {
+func allTokens(have []int32, want [][2]int32) bool {
+	for _, r := range want {
+		if !hasToken(have, r[0], r[1]) {
 			return false
 		}
 	}

@@ -1,0 +1,281 @@
+package normgraph_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/normgraph/normgraph/internal/normgraph"
+)
+
+// tinyGraph is a normgraph.Graph over a handful of nodes and relationships
+// held in slices: slow, obviously right, and it counts Expand calls (each is
+// a database round trip in neo4jstore).
+type tinyGraph struct {
+	nodes   []string
+	rels    []*normgraph.Relation
+	expands int
+	shuffle *rand.Rand
+}
+
+func (g *tinyGraph) has(id string) bool { return slices.Contains(g.nodes, id) }
+
+func (g *tinyGraph) node(id string) normgraph.GraphNode {
+	deg := 0
+	for _, r := range g.rels {
+		if r.From == id {
+			deg++
+		}
+		if r.To == id {
+			deg++
+		}
+	}
+	return normgraph.GraphNode{ID: id, Kind: normgraph.KindCountry, Label: id, Degree: deg}
+}
+
+func (g *tinyGraph) Entities(_ context.Context, ids []string) ([]normgraph.Entity, error) {
+	out := make([]normgraph.Entity, len(ids))
+	for i, id := range ids {
+		if g.has(id) {
+			out[i] = &normgraph.Country{EntityBase: normgraph.EntityBase{ID: id, Kind: normgraph.KindCountry, Name: id}}
+		}
+	}
+	return out, nil
+}
+
+func (g *tinyGraph) GraphNodes(_ context.Context, ids []string) ([]*normgraph.GraphNode, error) {
+	out := make([]*normgraph.GraphNode, len(ids))
+	for i, id := range ids {
+		if g.has(id) {
+			n := g.node(id)
+			out[i] = &n
+		}
+	}
+	return out, nil
+}
+
+func (g *tinyGraph) Expand(_ context.Context, ids []string, relations []normgraph.RelationType) (map[string][]normgraph.Adjacency, error) {
+	g.expands++
+	out := map[string][]normgraph.Adjacency{}
+	for _, id := range ids {
+		if !g.has(id) {
+			continue
+		}
+		adj := []normgraph.Adjacency{}
+		for _, r := range g.rels {
+			if len(relations) > 0 && !slices.Contains(relations, r.Type) {
+				continue
+			}
+			if r.From == id {
+				adj = append(adj, normgraph.Adjacency{Rel: r, Other: g.node(r.To)})
+			}
+			if r.To == id {
+				adj = append(adj, normgraph.Adjacency{Rel: r, Other: g.node(r.From)})
+			}
+		}
+		// Adjacency order is each backend's own: shuffle it so no answer
+		// depends on it.
+		g.shuffle.Shuffle(len(adj), func(i, j int) { adj[i], adj[j] = adj[j], adj[i] })
+		out[id] = adj
+	}
+	return out, nil
+}
+
+// randomGraph builds a small multigraph: ids whose string order differs from
+// their creation order, parallel relationships of several types in both
+// directions, the odd self-loop, and often more than one component. Half
+// the graphs are layered, so that many paths tie for shortest.
+func randomGraph(rng *rand.Rand) *tinyGraph {
+	g := &tinyGraph{shuffle: rand.New(rand.NewPCG(rng.Uint64(), 0))}
+	newNode := func() string {
+		for {
+			id := string(rune('a'+rng.IntN(6))) + fmt.Sprint(rng.IntN(30))
+			if !g.has(id) {
+				g.nodes = append(g.nodes, id)
+				return id
+			}
+		}
+	}
+	types := normgraph.RelationTypes[:3]
+	seen := map[string]bool{}
+	link := func(a, b string) {
+		if rng.IntN(2) == 0 {
+			a, b = b, a
+		}
+		r := &normgraph.Relation{Type: types[rng.IntN(len(types))], From: a, To: b}
+		if !seen[r.ID()] {
+			seen[r.ID()] = true
+			g.rels = append(g.rels, r)
+		}
+	}
+	if rng.IntN(2) == 0 {
+		var prev []string
+		for range 2 + rng.IntN(7) {
+			layer := make([]string, 1+rng.IntN(3))
+			for i := range layer {
+				layer[i] = newNode()
+			}
+			for _, b := range layer {
+				for _, a := range prev {
+					if rng.IntN(3) != 0 {
+						link(a, b)
+					}
+				}
+			}
+			prev = layer
+		}
+	} else {
+		for range 2 + rng.IntN(13) {
+			id := newNode()
+			if len(g.nodes) > 1 && rng.IntN(6) != 0 {
+				link(g.nodes[rng.IntN(len(g.nodes)-1)], id) // mostly a tree
+			}
+		}
+	}
+	n := len(g.nodes)
+	for range rng.IntN(n + 1) {
+		a, b := g.nodes[rng.IntN(n)], g.nodes[rng.IntN(n)]
+		if a != b || rng.IntN(4) == 0 {
+			link(a, b)
+		}
+	}
+	return g
+}
+
+// bruteShortest is the documented rule, applied literally: enumerate every
+// shortest simple path within maxHops and keep the one whose node ids, then
+// relationship ids, read from the start, are smallest.
+func bruteShortest(g *tinyGraph, q normgraph.PathQuery) (nodes, edges []string, found bool) {
+	if !g.has(q.From) || !g.has(q.To) {
+		return nil, nil, false
+	}
+	if q.From == q.To {
+		return []string{q.From}, []string{}, true
+	}
+	type path struct{ nodes, edges []string }
+	var best *path
+	better := func(p path) bool {
+		if best == nil {
+			return true
+		}
+		if c := slices.Compare(p.nodes, best.nodes); c != 0 {
+			return c < 0
+		}
+		return slices.Compare(p.edges, best.edges) < 0
+	}
+	for length := 1; length <= q.MaxHops && best == nil; length++ {
+		var walk func(p path)
+		walk = func(p path) {
+			cur := p.nodes[len(p.nodes)-1]
+			if len(p.edges) == length {
+				if cur == q.To && better(p) {
+					best = &path{slices.Clone(p.nodes), slices.Clone(p.edges)}
+				}
+				return
+			}
+			for _, r := range g.rels {
+				if len(q.Relations) > 0 && !slices.Contains(q.Relations, r.Type) {
+					continue
+				}
+				for _, ends := range [][2]string{{r.From, r.To}, {r.To, r.From}} {
+					if ends[0] != cur || slices.Contains(p.nodes, ends[1]) {
+						continue
+					}
+					walk(path{append(p.nodes, ends[1]), append(p.edges, r.ID())})
+				}
+			}
+		}
+		walk(path{nodes: []string{q.From}})
+	}
+	if best == nil {
+		return nil, nil, false
+	}
+	return best.nodes, best.edges, true
+}
+
+// TestShortestPathMatchesBruteForce checks the bidirectional search against
+// the literal definition on hundreds of random small graphs, and that it
+// keeps to one Expand call per hop of the answer (or of MaxHops).
+func TestShortestPathMatchesBruteForce(t *testing.T) {
+	ctx := context.Background()
+	for seed := range uint64(400) {
+		rng := rand.New(rand.NewPCG(seed, 42))
+		g := randomGraph(rng)
+		for range 8 {
+			q := randomQuery(rng, g)
+			wantNodes, wantEdges, found := bruteShortest(g, q)
+			g.expands = 0
+			p, err := normgraph.ShortestPath(ctx, g, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			where := fmt.Sprintf("seed %d, %+v, graph %v %s", seed, q, g.nodes, relIDs(g.rels))
+			if !found {
+				if p != nil {
+					t.Fatalf("%s: got %s, want no path", where, pathString(p))
+				}
+			} else {
+				if p == nil {
+					t.Fatalf("%s: got no path, want %v %v", where, wantNodes, wantEdges)
+				}
+				if got, want := pathString(p), strings.Join(wantNodes, " ")+" | "+strings.Join(wantEdges, " "); got != want {
+					t.Fatalf("%s:\n got  %s\n want %s", where, got, want)
+				}
+			}
+			limit := q.MaxHops
+			if found {
+				limit = len(wantEdges)
+			}
+			if g.expands > limit {
+				t.Fatalf("%s: %d Expand calls, want at most %d", where, g.expands, limit)
+			}
+		}
+	}
+}
+
+// randomQuery mostly asks between the layered graphs' first and last
+// nodes, where most ties are.
+func randomQuery(rng *rand.Rand, g *tinyGraph) normgraph.PathQuery {
+	n := len(g.nodes)
+	q := normgraph.PathQuery{From: g.nodes[rng.IntN(n)], To: g.nodes[rng.IntN(n)], MaxHops: 1 + rng.IntN(normgraph.MaxPathHops)}
+	switch rng.IntN(10) {
+	case 0:
+		q.To = "zz-unknown"
+	case 1, 2:
+		q.Relations = []normgraph.RelationType{normgraph.RelationTypes[rng.IntN(3)]}
+	case 3, 4, 5:
+		q.From, q.To = g.nodes[rng.IntN(min(n, 2))], g.nodes[n-1-rng.IntN(min(n, 2))]
+		q.MaxHops = normgraph.MaxPathHops - rng.IntN(3)
+	}
+	if rng.IntN(2) == 0 {
+		q.From, q.To = q.To, q.From
+	}
+	return q
+}
+
+func pathString(p *normgraph.Path) string {
+	var nodes, edges []string
+	for _, n := range p.Nodes {
+		nodes = append(nodes, n.NodeID())
+	}
+	for i, e := range p.Edges {
+		// Each edge must join the nodes either side of it, either way round.
+		a, b := p.Nodes[i].NodeID(), p.Nodes[i+1].NodeID()
+		if (e.Source != a || e.Target != b) && (e.Source != b || e.Target != a) {
+			return fmt.Sprintf("edge %s does not join %s and %s", e.ID, a, b)
+		}
+		edges = append(edges, e.ID)
+	}
+	return strings.Join(nodes, " ") + " | " + strings.Join(edges, " ")
+}
+
+func relIDs(rels []*normgraph.Relation) string {
+	var ids []string
+	for _, r := range rels {
+		ids = append(ids, r.ID())
+	}
+	return strings.Join(ids, " ")
+}
