@@ -38,7 +38,24 @@ if [ -z "${NEO4J_URI:-}" ]; then
 fi
 export NORMGRAPH_REQUIRE_NEO4J=1
 echo "== go test (Neo4j at $NEO4J_URI)" >&2
-go test -count=1 ./... "$@"
+log=$(mktemp)
+set +e
+go test -count=1 -v ./... "$@" >"$log" 2>&1
+status=$?
+set -e
+if [ "$status" -ne 0 ]; then
+	echo "== go test failed; full log follows" >&2
+	cat "$log"
+	exit "$status"
+fi
+# The verbose log stays out of the way when all is well. Print each package
+# with how many top-level tests passed and skipped (go test prints a package's
+# output before its ok line), so a run shows that the Neo4j tests ran.
+awk '
+	/^--- PASS: /{pass++} /^--- SKIP: /{skip++; print}
+	/^(ok|FAIL|\?) /{ if ($1 == "ok") printf "ok   %-60s %3d tests passed, %d skipped\n", $2, pass, skip; else print; pass=0; skip=0 }
+' "$log"
+rm -f "$log"
 
 # Fuzz targets, each for a bounded time, so that CI explores beyond the seed
 # corpora the go test run above already replays. A failing input is written to
