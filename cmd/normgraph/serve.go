@@ -184,6 +184,9 @@ func loadData(log zerolog.Logger, dir string) (*normgraph.Dataset, error) {
 	return ds, nil
 }
 
+// The Neo4j store reports its pool to /metrics.
+var _ server.PoolStatser = (*neo4jstore.Store)(nil)
+
 // openStore chooses the backend: Neo4j when a URI is configured, otherwise the
 // embedded in-memory graph built from the data files.
 func openStore(ctx context.Context, log zerolog.Logger, common *commonFlags, seedFirst bool) (normgraph.Store, func(), error) {

@@ -16,6 +16,7 @@ import (
 	"net"
 	"reflect"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -70,6 +71,8 @@ type Store struct {
 	queryTimeout   time.Duration
 	connectTimeout time.Duration
 	poolSize       int
+	// inFlight counts reads holding a connection, for PoolStats.
+	inFlight atomic.Int64
 }
 
 var (
@@ -159,15 +162,13 @@ func (s *Store) Ping(ctx context.Context) error {
 	return nil
 }
 
-// PoolStats describes the connection pool, for metrics. The v5 driver does
-// not publish its live pool counters, so only the configured size is known.
-type PoolStats struct {
-	// MaxConnections is the pool's configured size.
-	MaxConnections int
+// PoolStats reports the connection pool for metrics. The v5 driver does not
+// publish its pool counters, so inUse counts the reads this store has in
+// flight (each holds one connection), idle is unknown (-1) and max is the
+// configured pool size.
+func (s *Store) PoolStats() (inUse, idle, max int) {
+	return int(s.inFlight.Load()), -1, s.poolSize
 }
-
-// PoolStats returns what is known about the connection pool.
-func (s *Store) PoolStats() PoolStats { return PoolStats{MaxConnections: s.poolSize} }
 
 // Database is the name of the database the store reads and writes.
 func (s *Store) Database() string { return s.db }
@@ -217,6 +218,8 @@ func (s *Store) read(ctx context.Context, name, cypher string, params map[string
 		return nil, s.fail(ctx, err, "%s", name)
 	}
 	start := time.Now()
+	s.inFlight.Add(1)
+	defer s.inFlight.Add(-1)
 	res, err := neo4j.ExecuteQuery(ctx, s.driver, cypher, params, neo4j.EagerResultTransformer,
 		neo4j.ExecuteQueryWithReadersRouting(),
 		neo4j.ExecuteQueryWithDatabase(s.db),
