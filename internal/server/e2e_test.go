@@ -6,15 +6,11 @@ import (
 	"encoding/json"
 	"flag"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
-
-	"github.com/rs/zerolog"
 
 	"github.com/normgraph/normgraph/internal/dataset"
 	"github.com/normgraph/normgraph/internal/normgraph"
@@ -32,23 +28,12 @@ type backend struct {
 	url  string
 }
 
-// startServer serves store on a free loopback port until the test ends.
+// startServer serves store on a free loopback port until the test ends,
+// discarding the server's log.
 func startServer(t testing.TB, store normgraph.Store, cfg server.Config) string {
 	t.Helper()
-	cfg.Store = store
-	cfg.Logger = zerolog.Nop()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := &http.Server{Handler: server.New(cfg), ReadHeaderTimeout: 5 * time.Second}
-	go func() { _ = srv.Serve(ln) }()
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = srv.Shutdown(ctx)
-	})
-	return "http://" + ln.Addr().String()
+	url, _ := startLogged(t, store, cfg)
+	return url
 }
 
 func curated(t testing.TB) *normgraph.Dataset {
