@@ -14,63 +14,44 @@ import (
 
 // Entities implements normgraph.Store: one query for all ids.
 func (s *Store) Entities(ctx context.Context, ids []string) ([]normgraph.Entity, error) {
-	if err := s.checkCtx(ctx); err != nil {
-		return nil, err
-	}
-	out := make([]normgraph.Entity, len(ids))
-	if len(ids) == 0 {
-		return out, nil
-	}
-	res, err := s.read(ctx, "entities",
+	return byIDs(ctx, s, "entities",
 		"UNWIND $ids AS id MATCH (n:"+labelEntity+" {id: id}) WHERE NOT n:"+labelSource+" RETURN n",
-		map[string]any{"ids": distinct(ids)})
-	if err != nil {
-		return nil, err
-	}
-	byID := make(map[string]normgraph.Entity, len(res.Records))
-	for _, rec := range res.Records {
-		n, _, err := recordNode(rec, "n")
-		if err != nil {
-			return nil, fmt.Errorf("neo4jstore: entities: %w", err)
-		}
-		e, err := decodeEntity(n)
-		if err != nil {
-			return nil, fmt.Errorf("neo4jstore: entities: %w", err)
-		}
-		byID[e.NodeID()] = e
-	}
-	for i, id := range ids {
-		out[i] = byID[id]
-	}
-	return out, nil
+		ids, decodeEntity)
 }
 
-// Sources implements normgraph.Store.
+// Sources implements normgraph.Store: one query for all ids.
 func (s *Store) Sources(ctx context.Context, ids []string) ([]*normgraph.Source, error) {
+	return byIDs(ctx, s, "sources",
+		"UNWIND $ids AS id MATCH (n:"+labelSource+" {id: id}) RETURN n",
+		ids, decodeSource)
+}
+
+// byIDs runs a lookup returning nodes n for $ids, decodes them and aligns
+// the results with ids (the zero T where an id matched nothing).
+func byIDs[T normgraph.Node](ctx context.Context, s *Store, name, cypher string, ids []string,
+	decode func(neo4j.Node) (T, error)) ([]T, error) {
 	if err := s.checkCtx(ctx); err != nil {
 		return nil, err
 	}
-	out := make([]*normgraph.Source, len(ids))
+	out := make([]T, len(ids))
 	if len(ids) == 0 {
 		return out, nil
 	}
-	res, err := s.read(ctx, "sources",
-		"UNWIND $ids AS id MATCH (n:"+labelSource+" {id: id}) RETURN n",
-		map[string]any{"ids": distinct(ids)})
+	res, err := s.read(ctx, name, cypher, map[string]any{"ids": distinct(ids)})
 	if err != nil {
 		return nil, err
 	}
-	byID := make(map[string]*normgraph.Source, len(res.Records))
+	byID := make(map[string]T, len(res.Records))
 	for _, rec := range res.Records {
 		n, _, err := recordNode(rec, "n")
 		if err != nil {
-			return nil, fmt.Errorf("neo4jstore: sources: %w", err)
+			return nil, fmt.Errorf("neo4jstore: %s: %w", name, err)
 		}
-		src, err := decodeSource(n)
+		v, err := decode(n)
 		if err != nil {
-			return nil, fmt.Errorf("neo4jstore: sources: %w", err)
+			return nil, fmt.Errorf("neo4jstore: %s: %w", name, err)
 		}
-		byID[src.ID] = src
+		byID[v.NodeID()] = v
 	}
 	for i, id := range ids {
 		out[i] = byID[id]
