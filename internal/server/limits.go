@@ -92,34 +92,24 @@ const (
 
 func (l Limits) withDefaults() Limits {
 	d := DefaultLimits
-	if l.MaxFirst > 0 {
-		d.MaxFirst = l.MaxFirst
-	}
-	if l.MaxBodyBytes > 0 {
-		d.MaxBodyBytes = l.MaxBodyBytes
-	}
-	if l.Timeout > 0 {
-		d.Timeout = l.Timeout
-	}
-	if l.MaxInFlight > 0 {
-		d.MaxInFlight = l.MaxInFlight
-	}
-	if l.MaxTokens > 0 {
-		d.MaxTokens = l.MaxTokens
-	}
-	if l.MaxDepth > 0 {
-		d.MaxDepth = l.MaxDepth
-	}
-	if l.MaxAliases > 0 {
-		d.MaxAliases = l.MaxAliases
-	}
-	if l.MaxRootFields > 0 {
-		d.MaxRootFields = l.MaxRootFields
-	}
-	if l.MaxComplexity > 0 {
-		d.MaxComplexity = l.MaxComplexity
-	}
+	d.MaxFirst = positiveOr(l.MaxFirst, d.MaxFirst)
+	d.MaxBodyBytes = positiveOr(l.MaxBodyBytes, d.MaxBodyBytes)
+	d.Timeout = positiveOr(l.Timeout, d.Timeout)
+	d.MaxInFlight = positiveOr(l.MaxInFlight, d.MaxInFlight)
+	d.MaxTokens = positiveOr(l.MaxTokens, d.MaxTokens)
+	d.MaxDepth = positiveOr(l.MaxDepth, d.MaxDepth)
+	d.MaxAliases = positiveOr(l.MaxAliases, d.MaxAliases)
+	d.MaxRootFields = positiveOr(l.MaxRootFields, d.MaxRootFields)
+	d.MaxComplexity = positiveOr(l.MaxComplexity, d.MaxComplexity)
 	return d
+}
+
+// positiveOr is v when set (positive), else def: zero means "the default".
+func positiveOr[T int | int64 | time.Duration](v, def T) T {
+	if v > 0 {
+		return v
+	}
+	return def
 }
 
 // shapeLimit rejects operations that are too deep or use too many aliases or
