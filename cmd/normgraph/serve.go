@@ -225,18 +225,21 @@ func openStore(ctx context.Context, log zerolog.Logger, common *commonFlags, see
 		return nil, nil, err
 	}
 	closeFn := func() { _ = s.Close(context.Background()) }
-	if err := s.EnsureSchema(ctx); err != nil {
-		closeFn()
-		return nil, nil, err
-	}
-	if ds != nil {
-		rep, err := s.Seed(ctx, ds)
-		if err != nil {
+	if ds == nil {
+		// Seed ensures the schema itself; without it, serve still needs the
+		// indexes its queries rely on.
+		if err := s.EnsureSchema(ctx); err != nil {
 			closeFn()
 			return nil, nil, err
 		}
-		log.Info().Int("writes", rep.Writes).Str("version", rep.DatasetVersion).Dur("elapsed", rep.Elapsed).Msg("seeded")
+		return s, closeFn, nil
 	}
+	rep, err := s.Seed(ctx, ds)
+	if err != nil {
+		closeFn()
+		return nil, nil, err
+	}
+	log.Info().Int("writes", rep.Writes).Str("version", rep.DatasetVersion).Dur("elapsed", rep.Elapsed).Msg("seeded")
 	return s, closeFn, nil
 }
 
