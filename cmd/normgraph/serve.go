@@ -37,6 +37,7 @@ type serveFlags struct {
 	otlpEndpoint     string
 	shutdown         time.Duration
 	batchWait        time.Duration
+	debugAddr        string
 	limits           server.Limits
 }
 
@@ -63,6 +64,7 @@ func newServeCmd(common *commonFlags, opts []ff.Option, stdout, stderr io.Writer
 	fs.IntVar(&sf.limits.MaxRootFields, "max-root-fields", d.MaxRootFields, "cap on root fields per operation")
 	fs.IntVar(&sf.limits.MaxComplexity, "max-complexity", d.MaxComplexity, "cap on estimated query cost (connections count first x children)")
 	fs.DurationVar(&sf.batchWait, "batch-wait", loader.DefaultWait, "dataloader batching window per nesting level")
+	fs.StringVar(&sf.debugAddr, "debug-addr", "", "serve Go profiles (net/http/pprof) on this separate address, e.g. 127.0.0.1:6060; off when empty (never expose it publicly)")
 	return &ffcli.Command{
 		Name:       "serve",
 		ShortUsage: "normgraph serve [--addr :8080] [--data DIR] [--neo4j-uri URI [--seed]]",
@@ -111,6 +113,7 @@ func serve(ctx context.Context, log zerolog.Logger, common *commonFlags, sf serv
 		return err
 	}
 	defer closeStore()
+	tuneGC(log)
 
 	h := server.New(server.Config{
 		Store:            store,
@@ -126,6 +129,14 @@ func serve(ctx context.Context, log zerolog.Logger, common *commonFlags, sf serv
 	ln, err := net.Listen("tcp", sf.addr)
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
+	}
+	if sf.debugAddr != "" {
+		stop, err := serveDebug(log, sf.debugAddr)
+		if err != nil {
+			ln.Close()
+			return err
+		}
+		defer stop()
 	}
 	srv := &http.Server{
 		Handler:           h,

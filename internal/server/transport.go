@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"mime"
@@ -241,6 +242,16 @@ type requestErrorBody struct {
 }
 
 func writeResponse(ctx context.Context, w http.ResponseWriter, media string, status int, resp *graphql.Response) {
+	if plainData(resp) {
+		// The common answer: data and nothing else. gqlgen wrote Data as
+		// compact JSON already; json.Marshal would scan and copy it again.
+		w.Header().Set("Content-Type", media+"; charset=utf-8")
+		w.WriteHeader(status)
+		b := make([]byte, 0, len(`{"data":}`)+len(resp.Data))
+		b = append(append(append(b, `{"data":`...), resp.Data...), '}')
+		_, _ = w.Write(b)
+		return
+	}
 	var v any = resp
 	if len(resp.Data) == 0 {
 		v = requestErrorBody{Errors: resp.Errors, Extensions: resp.Extensions}
@@ -254,6 +265,12 @@ func writeResponse(ctx context.Context, w http.ResponseWriter, media string, sta
 	w.Header().Set("Content-Type", media+"; charset=utf-8")
 	w.WriteHeader(status)
 	_, _ = w.Write(b)
+}
+
+// plainData reports whether resp carries data and nothing else.
+func plainData(resp *graphql.Response) bool {
+	return len(resp.Data) > 0 && len(resp.Errors) == 0 && len(resp.Extensions) == 0 &&
+		resp.Label == "" && resp.Path == nil && resp.HasNext == nil
 }
 
 // writeGraphQLError answers a request with one error and no data, in the
@@ -394,27 +411,36 @@ func paramsFromBody(r *http.Request) (*graphql.RawParams, *badRequest) {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return nil, malformed("the request body is empty: send a JSON object with a query")
 	}
+	// One pass over the body: the query text can be most of it.
 	var raw struct {
-		Query         json.RawMessage `json:"query"`
-		OperationName json.RawMessage `json:"operationName"`
-		Variables     json.RawMessage `json:"variables"`
-		Extensions    json.RawMessage `json:"extensions"`
+		Query         *string        `json:"query"`
+		OperationName *string        `json:"operationName"`
+		Variables     map[string]any `json:"variables"`
+		Extensions    map[string]any `json:"extensions"`
 	}
-	if err := json.Unmarshal(body, &raw); err != nil {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber() // gqlgen's variable coercion expects json.Number
+	if err := dec.Decode(&raw); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			switch te.Field {
+			case "query", "operationName":
+				return nil, malformed("%s must be a string", te.Field)
+			case "variables", "extensions":
+				return nil, malformed("%s must be a JSON object", te.Field)
+			}
+		}
 		return nil, malformed("the request body is not a JSON object: %v", err)
 	}
-	p := &graphql.RawParams{}
-	if bad := decodeString("query", raw.Query, &p.Query); bad != nil {
-		return nil, bad
+	if rest := bytes.TrimSpace(body[dec.InputOffset():]); len(rest) > 0 {
+		return nil, malformed("the request body is not a JSON object: unexpected data after the object")
 	}
-	if bad := decodeString("operationName", raw.OperationName, &p.OperationName); bad != nil {
-		return nil, bad
+	p := &graphql.RawParams{Variables: raw.Variables, Extensions: raw.Extensions}
+	if raw.Query != nil {
+		p.Query = *raw.Query
 	}
-	if bad := decodeObject("variables", raw.Variables, &p.Variables); bad != nil {
-		return nil, bad
-	}
-	if bad := decodeObject("extensions", raw.Extensions, &p.Extensions); bad != nil {
-		return nil, bad
+	if raw.OperationName != nil {
+		p.OperationName = *raw.OperationName
 	}
 	return p, needQuery(p)
 }
