@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 
+	"github.com/99designs/gqlgen/graphql"
+
 	"github.com/normgraph/normgraph/internal/loader"
 	"github.com/normgraph/normgraph/internal/normgraph"
 )
@@ -76,7 +78,28 @@ func (r *Resolver) related(ctx context.Context, id string, t normgraph.Traversal
 	if err != nil {
 		return nil, err
 	}
+	if onlyTotalCount(ctx) {
+		// `x(first: n) { totalCount }` needs no items: asking for none lets
+		// the store count without reading the far ends, and shares the
+		// load with count fields such as memberCount.
+		p.First = 0
+	}
 	return l.Related(ctx, id, t, p)
+}
+
+// onlyTotalCount reports whether the connection field being resolved
+// selects nothing but totalCount (and __typename).
+func onlyTotalCount(ctx context.Context) bool {
+	if graphql.GetFieldContext(ctx) == nil {
+		return false
+	}
+	fields := graphql.CollectFieldsCtx(ctx, nil)
+	for _, f := range fields {
+		if f.Name != "totalCount" && f.Name != "__typename" {
+			return false
+		}
+	}
+	return len(fields) > 0
 }
 
 // count answers a count field: the total of a relationship list.

@@ -17,15 +17,7 @@ func (r *queryResolver) Node(ctx context.Context, id string) (normgraph.Node, er
 	if err != nil {
 		return nil, err
 	}
-	e, err := l.Entity(ctx, id)
-	if err != nil || e != nil {
-		return e, err
-	}
-	s, err := l.Source(ctx, id)
-	if err != nil || s == nil {
-		return nil, err
-	}
-	return s, nil
+	return l.Node(ctx, id)
 }
 
 // Query returns QueryResolver implementation.

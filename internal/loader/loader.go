@@ -1,12 +1,16 @@
 // Package loader batches the Store calls of one GraphQL request: every field
-// that reaches another node goes through a per-request dataloader, so a nested
-// query costs a bounded number of Store calls per nesting level however many
-// parents that level has.
+// that reaches another node goes through a per-request dataloader, and one
+// dataloader takes every kind of key (entities, sources, country codes,
+// relationships to follow), so everything one nesting level of a query needs
+// arrives in one batch and costs one normgraph.RunBatch: a single round trip
+// for a store that implements normgraph.Batcher (Neo4j), one plain call per
+// part for the others, however many parents and fields the level has.
 package loader
 
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"sync"
 	"time"
 
@@ -22,23 +26,44 @@ import (
 // Store calls: still bounded, never one call per parent.
 const DefaultWait = time.Millisecond
 
+// maxBatchKeys caps the keys of one batch. A level with more keys (the
+// complexity limit allows some) splits into several batches, which keeps the
+// parameters of one database query bounded.
+const maxBatchKeys = 10_000
+
 // Loaders are the dataloaders of one request. Create one per request: they
 // cache what they load for the life of the request.
 type Loaders struct {
-	entities  *dataloadgen.Loader[string, normgraph.Entity]
-	sources   *dataloadgen.Loader[string, *normgraph.Source]
-	countries *dataloadgen.Loader[string, *normgraph.Country]
-	related   *dataloadgen.Loader[relatedKey, *normgraph.Page]
+	all *dataloadgen.Loader[key, value]
 
 	mu    sync.Mutex
 	specs map[string]relatedSpec
 }
 
-// relatedKey is comparable (dataloadgen needs that): the parent id plus the
-// canonical encoding of the traversal and page arguments.
-type relatedKey struct {
+type keyKind uint8
+
+const (
+	entityKey keyKind = iota
+	sourceKey
+	countryKey
+	relatedKey
+)
+
+// key is one thing to load. It is comparable, as dataloadgen needs: spec is
+// the canonical encoding of a related load's traversal and page arguments
+// (the arguments themselves are in Loaders.specs).
+type key struct {
+	kind keyKind
 	id   string
 	spec string
+}
+
+// value is what one key loads: the field of its kind is set.
+type value struct {
+	entity  normgraph.Entity
+	source  *normgraph.Source
+	country *normgraph.Country
+	page    *normgraph.Page
 }
 
 type relatedSpec struct {
@@ -53,30 +78,81 @@ func New(store normgraph.Store, wait time.Duration) *Loaders {
 		wait = DefaultWait
 	}
 	l := &Loaders{specs: map[string]relatedSpec{}}
-	opts := []dataloadgen.Option{dataloadgen.WithWait(wait), dataloadgen.WithBatchCapacity(1000)}
-	l.entities = dataloadgen.NewLoader(func(ctx context.Context, ids []string) ([]normgraph.Entity, []error) {
-		v, err := store.Entities(ctx, ids)
-		return v, fanErr(err, len(ids))
-	}, opts...)
-	l.sources = dataloadgen.NewLoader(func(ctx context.Context, ids []string) ([]*normgraph.Source, []error) {
-		v, err := store.Sources(ctx, ids)
-		return v, fanErr(err, len(ids))
-	}, opts...)
-	l.countries = dataloadgen.NewLoader(func(ctx context.Context, codes []string) ([]*normgraph.Country, []error) {
-		v, err := store.CountriesByCode(ctx, codes)
-		return v, fanErr(err, len(codes))
-	}, opts...)
-	l.related = dataloadgen.NewLoader(func(ctx context.Context, keys []relatedKey) ([]*normgraph.Page, []error) {
-		return l.fetchRelated(ctx, store, keys)
-	}, opts...)
+	l.all = dataloadgen.NewLoader(func(ctx context.Context, keys []key) ([]value, []error) {
+		return l.fetch(ctx, store, keys)
+	}, dataloadgen.WithWait(wait), dataloadgen.WithBatchCapacity(maxBatchKeys))
 	return l
+}
+
+// fetch answers one batch of keys with one RunBatch: the lookups by kind,
+// and one related request per distinct set of traversal arguments.
+func (l *Loaders) fetch(ctx context.Context, store normgraph.Store, keys []key) ([]value, []error) {
+	var b normgraph.Batch
+	// at[i] is where key i's answer is: its index in its part, and for
+	// related keys the index of its request.
+	type pos struct{ part, i int }
+	at := make([]pos, len(keys))
+	specIdx := map[string]int{}
+	for i, k := range keys {
+		switch k.kind {
+		case entityKey:
+			at[i] = pos{0, len(b.Entities)}
+			b.Entities = append(b.Entities, k.id)
+		case sourceKey:
+			at[i] = pos{0, len(b.Sources)}
+			b.Sources = append(b.Sources, k.id)
+		case countryKey:
+			at[i] = pos{0, len(b.Countries)}
+			b.Countries = append(b.Countries, k.id)
+		case relatedKey:
+			r, ok := specIdx[k.spec]
+			if !ok {
+				r = len(b.Related)
+				specIdx[k.spec] = r
+				l.mu.Lock()
+				s := l.specs[k.spec]
+				l.mu.Unlock()
+				b.Related = append(b.Related, normgraph.RelatedRequest{Traversal: s.Traversal, Page: s.Page})
+			}
+			at[i] = pos{r, len(b.Related[r].IDs)}
+			b.Related[r].IDs = append(b.Related[r].IDs, k.id)
+		}
+	}
+	res, err := normgraph.RunBatch(ctx, store, b)
+	if err != nil {
+		return nil, fanErr(err, len(keys))
+	}
+	vals := make([]value, len(keys))
+	var errs []error
+	for i, k := range keys {
+		p := at[i]
+		switch k.kind {
+		case entityKey:
+			vals[i].entity = res.Entities[p.i]
+		case sourceKey:
+			vals[i].source = res.Sources[p.i]
+		case countryKey:
+			vals[i].country = res.Countries[p.i]
+		case relatedKey:
+			rr := res.Related[p.part]
+			if rr.Err == nil && len(rr.Pages) != len(b.Related[p.part].IDs) {
+				rr.Err = fmt.Errorf("loader: store returned %d pages for %d ids", len(rr.Pages), len(b.Related[p.part].IDs))
+			}
+			if rr.Err != nil {
+				if errs == nil {
+					errs = make([]error, len(keys))
+				}
+				errs[i] = rr.Err
+				continue
+			}
+			vals[i].page = rr.Pages[p.i]
+		}
+	}
+	return vals, errs
 }
 
 // fanErr repeats one batch error for every key, as dataloadgen expects.
 func fanErr(err error, n int) []error {
-	if err == nil {
-		return nil
-	}
 	errs := make([]error, n)
 	for i := range errs {
 		errs[i] = err
@@ -84,76 +160,78 @@ func fanErr(err error, n int) []error {
 	return errs
 }
 
-// fetchRelated groups the keys by their arguments and makes one Store call
-// per distinct set of arguments.
-func (l *Loaders) fetchRelated(ctx context.Context, store normgraph.Store, keys []relatedKey) ([]*normgraph.Page, []error) {
-	groups := map[string][]int{}
-	var order []string
-	for i, k := range keys {
-		if _, ok := groups[k.spec]; !ok {
-			order = append(order, k.spec)
-		}
-		groups[k.spec] = append(groups[k.spec], i)
-	}
-	pages := make([]*normgraph.Page, len(keys))
-	var errs []error
-	for _, spec := range order {
-		idx := groups[spec]
-		ids := make([]string, len(idx))
-		for j, i := range idx {
-			ids[j] = keys[i].id
-		}
-		l.mu.Lock()
-		s := l.specs[spec]
-		l.mu.Unlock()
-		got, err := store.Related(ctx, ids, s.Traversal, s.Page)
-		for j, i := range idx {
-			if err != nil {
-				if errs == nil {
-					errs = make([]error, len(keys))
-				}
-				errs[i] = err
-				continue
-			}
-			pages[i] = got[j]
-		}
-	}
-	return pages, errs
-}
-
 // Entity loads one entity; nil if unknown.
 func (l *Loaders) Entity(ctx context.Context, id string) (normgraph.Entity, error) {
-	return l.entities.Load(ctx, id)
+	v, err := l.all.Load(ctx, key{kind: entityKey, id: id})
+	return v.entity, err
 }
 
 // Entities loads several entities, aligned with ids.
 func (l *Loaders) Entities(ctx context.Context, ids []string) ([]normgraph.Entity, error) {
-	return l.entities.LoadAll(ctx, ids)
+	vs, err := l.all.LoadAll(ctx, keysOf(entityKey, ids))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]normgraph.Entity, len(vs))
+	for i, v := range vs {
+		out[i] = v.entity
+	}
+	return out, nil
+}
+
+// Node loads the entity with the given id or, if there is none, the source;
+// nil if neither exists. Both lookups go into the same batch, so that
+// resolving a node costs one round trip whichever it turns out to be.
+func (l *Loaders) Node(ctx context.Context, id string) (normgraph.Node, error) {
+	ent := l.all.LoadThunk(ctx, key{kind: entityKey, id: id})
+	src := l.all.LoadThunk(ctx, key{kind: sourceKey, id: id})
+	e, err := ent()
+	if err != nil {
+		return nil, err
+	}
+	if e.entity != nil {
+		return e.entity, nil
+	}
+	s, err := src()
+	if err != nil || s.source == nil {
+		return nil, err
+	}
+	return s.source, nil
 }
 
 // Source loads one source; nil if unknown.
 func (l *Loaders) Source(ctx context.Context, id string) (*normgraph.Source, error) {
-	return l.sources.Load(ctx, id)
+	v, err := l.all.Load(ctx, key{kind: sourceKey, id: id})
+	return v.source, err
 }
 
 // Sources loads several sources and drops unknown ids.
 func (l *Loaders) Sources(ctx context.Context, ids []string) ([]*normgraph.Source, error) {
-	got, err := l.sources.LoadAll(ctx, ids)
+	vs, err := l.all.LoadAll(ctx, keysOf(sourceKey, ids))
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*normgraph.Source, 0, len(got))
-	for _, s := range got {
-		if s != nil {
-			out = append(out, s)
+	out := make([]*normgraph.Source, 0, len(vs))
+	for _, v := range vs {
+		if v.source != nil {
+			out = append(out, v.source)
 		}
 	}
 	return out, nil
 }
 
+func keysOf(kind keyKind, ids []string) []key {
+	keys := make([]key, len(ids))
+	for i, id := range ids {
+		keys[i] = key{kind: kind, id: id}
+	}
+	return keys
+}
+
 // Country loads a country by id or ISO code, any case; nil if none.
 func (l *Loaders) Country(ctx context.Context, code string) (*normgraph.Country, error) {
-	return l.countries.Load(ctx, code)
+	v, err := l.all.Load(ctx, key{kind: countryKey, id: code})
+	return v.country, err
 }
 
 // Related loads one page of the far ends of t from id.
@@ -167,7 +245,8 @@ func (l *Loaders) Related(ctx context.Context, id string, t normgraph.Traversal,
 	l.mu.Lock()
 	l.specs[spec] = s
 	l.mu.Unlock()
-	return l.related.Load(ctx, relatedKey{id: id, spec: spec})
+	v, err := l.all.Load(ctx, key{kind: relatedKey, id: id, spec: spec})
+	return v.page, err
 }
 
 type ctxKey struct{}

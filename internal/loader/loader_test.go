@@ -112,3 +112,55 @@ func BenchmarkRelatedBatch(b *testing.B) {
 		loadAll(loader.New(s, 0), fora, []normgraph.Traversal{members})
 	}
 }
+
+// batchStore answers batches natively (as Neo4j does) and records them.
+type batchStore struct {
+	*countingStore
+	mu      sync.Mutex
+	batches []normgraph.Batch
+}
+
+func (b *batchStore) Batch(ctx context.Context, req normgraph.Batch) (*normgraph.BatchResult, error) {
+	b.mu.Lock()
+	b.batches = append(b.batches, req)
+	b.mu.Unlock()
+	return normgraph.BatchEach(ctx, b.countingStore, req)
+}
+
+// One window of mixed loads is one Batch; a related request that fails
+// fails its own keys only.
+func TestMixedLoadsShareOneBatch(t *testing.T) {
+	s := &batchStore{countingStore: newStore(t)}
+	s.fail = errors.New("related down")
+	l := loader.New(s, 50*time.Millisecond)
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	var ent normgraph.Entity
+	var country *normgraph.Country
+	var node normgraph.Node
+	var entErr, countryErr, nodeErr, relErr error
+	wg.Go(func() { ent, entErr = l.Entity(ctx, "osce") })
+	wg.Go(func() { country, countryErr = l.Country(ctx, "US") })
+	wg.Go(func() { node, nodeErr = l.Node(ctx, "src-fact-sheet") })
+	wg.Go(func() { _, relErr = l.Related(ctx, "osce", members, normgraph.PageArgs{First: 5}) })
+	wg.Wait()
+	if len(s.batches) != 1 {
+		t.Fatalf("%d batches, want 1: %+v", len(s.batches), s.batches)
+	}
+	b := s.batches[0]
+	if len(b.Entities) != 2 || len(b.Sources) != 1 || len(b.Countries) != 1 || len(b.Related) != 1 {
+		t.Errorf("batch %+v: want 2 entity ids (osce, src-fact-sheet), 1 source, 1 country code, 1 related request", b)
+	}
+	if entErr != nil || ent == nil || ent.NodeID() != "osce" {
+		t.Errorf("Entity(osce) = %v, %v", ent, entErr)
+	}
+	if countryErr != nil || country == nil || country.ID != "usa" {
+		t.Errorf("Country(US) = %v, %v", country, countryErr)
+	}
+	if _, ok := node.(*normgraph.Source); nodeErr != nil || !ok || node.NodeID() != "src-fact-sheet" {
+		t.Errorf("Node(src-fact-sheet) = %v, %v; want the source", node, nodeErr)
+	}
+	if !errors.Is(relErr, s.fail) {
+		t.Errorf("Related error %v, want %v", relErr, s.fail)
+	}
+}

@@ -2,6 +2,8 @@ package server_test
 
 import (
 	"context"
+	"encoding/json"
+	"reflect"
 	"sync"
 	"testing"
 	"time"
@@ -9,6 +11,7 @@ import (
 	"github.com/normgraph/normgraph/internal/normgraph"
 	"github.com/normgraph/normgraph/internal/server"
 	"github.com/normgraph/normgraph/internal/store/memstore"
+	"github.com/normgraph/normgraph/internal/store/neo4jstore"
 	"github.com/normgraph/normgraph/internal/store/storetest"
 )
 
@@ -83,5 +86,124 @@ func TestBatching(t *testing.T) {
 		if n == 50 && parents < 3 {
 			t.Fatalf("fixture has only %d fora: the test needs several parents per level", parents)
 		}
+	}
+}
+
+// batchingStore is a store that batches natively (as Neo4j does) and
+// counts its batches.
+type batchingStore struct {
+	normgraph.Store
+	mu      sync.Mutex
+	batches int
+}
+
+func (b *batchingStore) Batch(ctx context.Context, req normgraph.Batch) (*normgraph.BatchResult, error) {
+	b.mu.Lock()
+	b.batches++
+	b.mu.Unlock()
+	return normgraph.BatchEach(ctx, b.Store, req)
+}
+
+func (b *batchingStore) reset() int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	n := b.batches
+	b.batches = 0
+	return n
+}
+
+// TestBatchingOneBatchPerLevel: with a store that batches natively, every
+// field of one nesting level (sources, members, counts) shares one Batch.
+func TestBatchingOneBatchPerLevel(t *testing.T) {
+	mem, err := memstore.New(storetest.Fixture())
+	if err != nil {
+		t.Fatal(err)
+	}
+	bs := &batchingStore{Store: mem}
+	url := startServer(t, bs, server.Config{BatchWait: 50 * time.Millisecond})
+	const q = `{ fora(first: 50) { edges { node { id sources { id } memberCount
+	    members(first: 10) { totalCount edges { sources { id } node { id sources { id }
+	      memberships(first: 10) { edges { node { id priorities { id } } } } } } } } } } }`
+	query(t, url, q, nil)
+	// Below the root list: sources + memberCount + members, then the
+	// members' and edges' sources + memberships, then priorities.
+	if n := bs.reset(); n != 3 {
+		t.Errorf("%d batches, want 3 (one per nesting level)", n)
+	}
+}
+
+// levelQueries are nested queries over the curated data with several
+// relationship fields per nesting level, and how many levels of them need
+// the store: the root lookup is one, and every level below it that follows
+// relationships or loads sources is one more.
+var levelQueries = []struct {
+	name   string
+	query  string
+	vars   map[string]any
+	levels int
+}{
+	{"forum, five fields per level", `query($id: ID!) { forum(id: $id) { id acronym memberCount
+	    sources { id } priorities { id shortName } affirmedNorms { id }
+	    initiatives(first: 5) { totalCount edges { node { id } } }
+	    members(first: 10) { totalCount edges { since sources { id } node { id name sources { id }
+	      memberships(first: 3) { totalCount edges { node { id priorities { id } members(first: 2) { totalCount } } } }
+	      initiatives(first: 2) { totalCount edges { role node { id hostedBy { id } } } }
+	      endorsedNorms(first: 2) { totalCount } leads { id } } } } } }`,
+		map[string]any{"id": "osce"}, 4},
+	{"priorityForaMembers (bench)", `query($priority: ID!) { priority(id: $priority) { id shortName
+	    fora(first: 10) { totalCount edges { node { id acronym
+	      members(first: 20) { totalCount edges { since node { id name memberships(first: 1) { totalCount } } } } } } } } }`,
+		map[string]any{"priority": "internet-governance"}, 4},
+	{"forumMembersInitiatives (bench)", `query($forum: ID!) { forum(id: $forum) { id acronym memberCount
+	    members(first: 30) { totalCount edges { since node { id name
+	      initiatives(first: 10) { totalCount edges { role since node { id name type } } } } } } } }`,
+		map[string]any{"forum": "osce"}, 3},
+	{"countryInitiativesNorms (bench)", `query($country: ID!) { country(id: $country) { id name
+	    initiatives(first: 20) { totalCount edges { role node { id name
+	      norms { id code priorities { id shortName } } hostedBy { id acronym } } } } } }`,
+		map[string]any{"country": "FR"}, 4},
+	{"root list, three levels below", `{ fora(first: 8) { edges { node { id sources { id }
+	    priorities { id norms(first: 3) { totalCount edges { node { id affirmedBy(first: 2) { totalCount } } } } }
+	    members(first: 5) { edges { node { id endorsedNorms(first: 3) { totalCount } } } } } } } }`,
+		nil, 4},
+}
+
+// TestNeo4jOneQueryPerLevel proves the Neo4j read path against a real
+// server: a query costs one Neo4j query per nesting level, however many
+// relationship fields and parents each level has, and answers exactly as
+// the embedded graph does. The batching window is widened as in
+// TestBatching, so that a busy machine cannot split a level.
+func TestNeo4jOneQueryPerLevel(t *testing.T) {
+	ds := curated(t)
+	cfg := neo4jstore.TestConfig(t)
+	ctx := context.Background()
+	neo, err := neo4jstore.Open(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = neo.Close(context.Background()) })
+	if _, err := neo.Seed(ctx, ds); err != nil {
+		t.Fatal(err)
+	}
+	mem, err := memstore.New(ds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	neoURL := startServer(t, neo, server.Config{BatchWait: 50 * time.Millisecond})
+	memURL := startServer(t, mem, server.Config{})
+
+	for _, tc := range levelQueries {
+		t.Run(tc.name, func(t *testing.T) {
+			before := neo.ReadQueries()
+			got := query(t, neoURL, tc.query, tc.vars)
+			if n := neo.ReadQueries() - before; n != int64(tc.levels) {
+				t.Errorf("%d Neo4j queries, want %d (one per nesting level)", n, tc.levels)
+			}
+			if want := query(t, memURL, tc.query, tc.vars); !reflect.DeepEqual(got, want) {
+				g, _ := json.MarshalIndent(got, "", " ")
+				w, _ := json.MarshalIndent(want, "", " ")
+				t.Errorf("Neo4j answer differs from the embedded graph's:\n got %s\nwant %s", g, w)
+			}
+		})
 	}
 }

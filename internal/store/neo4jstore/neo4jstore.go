@@ -73,6 +73,8 @@ type Store struct {
 	poolSize       int
 	// inFlight counts reads holding a connection, for PoolStats.
 	inFlight atomic.Int64
+	// reads counts the read queries sent, for ReadQueries.
+	reads atomic.Int64
 }
 
 var (
@@ -170,6 +172,12 @@ func (s *Store) PoolStats() (inUse, idle, max int) {
 	return int(s.inFlight.Load()), -1, s.poolSize
 }
 
+// ReadQueries returns how many read queries the store has sent since it was
+// opened, failed ones included. Each is one Cypher statement in its own
+// transaction, so the difference across an API request is the number of
+// database round trips the request cost; tests check the batching with it.
+func (s *Store) ReadQueries() int64 { return s.reads.Load() }
+
 // Database is the name of the database the store reads and writes.
 func (s *Store) Database() string { return s.db }
 
@@ -218,6 +226,7 @@ func (s *Store) read(ctx context.Context, name, cypher string, params map[string
 		return nil, s.fail(ctx, err, "%s", name)
 	}
 	start := time.Now()
+	s.reads.Add(1)
 	s.inFlight.Add(1)
 	defer s.inFlight.Add(-1)
 	res, err := neo4j.ExecuteQuery(ctx, s.driver, cypher, params, neo4j.EagerResultTransformer,
@@ -229,6 +238,10 @@ func (s *Store) read(ctx context.Context, name, cypher string, params map[string
 	}
 	if e := s.log.Debug(); e.Enabled() {
 		e.Str("query", name).Int("records", len(res.Records)).Dur("elapsed", time.Since(start)).Msg("neo4j read")
+	}
+	if e := s.log.Trace(); e.Enabled() {
+		// The text only: parameters may hold what clients sent.
+		e.Str("query", name).Str("cypher", cypher).Msg("neo4j cypher")
 	}
 	return res, nil
 }

@@ -14,49 +14,20 @@ import (
 
 // Entities implements normgraph.Store: one query for all ids.
 func (s *Store) Entities(ctx context.Context, ids []string) ([]normgraph.Entity, error) {
-	return byIDs(ctx, s, "entities",
-		"UNWIND $ids AS id MATCH (n:"+labelEntity+" {id: id}) WHERE NOT n:"+labelSource+" RETURN n",
-		ids, decodeEntity)
+	res, err := s.Batch(ctx, normgraph.Batch{Entities: ids})
+	if err != nil {
+		return nil, err
+	}
+	return res.Entities, nil
 }
 
 // Sources implements normgraph.Store: one query for all ids.
 func (s *Store) Sources(ctx context.Context, ids []string) ([]*normgraph.Source, error) {
-	return byIDs(ctx, s, "sources",
-		"UNWIND $ids AS id MATCH (n:"+labelSource+" {id: id}) RETURN n",
-		ids, decodeSource)
-}
-
-// byIDs runs a lookup returning nodes n for $ids, decodes them and aligns
-// the results with ids (the zero T where an id matched nothing).
-func byIDs[T normgraph.Node](ctx context.Context, s *Store, name, cypher string, ids []string,
-	decode func(neo4j.Node) (T, error)) ([]T, error) {
-	if err := s.checkCtx(ctx); err != nil {
-		return nil, err
-	}
-	out := make([]T, len(ids))
-	if len(ids) == 0 {
-		return out, nil
-	}
-	res, err := s.read(ctx, name, cypher, map[string]any{"ids": distinct(ids)})
+	res, err := s.Batch(ctx, normgraph.Batch{Sources: ids})
 	if err != nil {
 		return nil, err
 	}
-	byID := make(map[string]T, len(res.Records))
-	for _, rec := range res.Records {
-		n, _, err := recordNode(rec, "n")
-		if err != nil {
-			return nil, fmt.Errorf("neo4jstore: %s: %w", name, err)
-		}
-		v, err := decode(n)
-		if err != nil {
-			return nil, fmt.Errorf("neo4jstore: %s: %w", name, err)
-		}
-		byID[v.NodeID()] = v
-	}
-	for i, id := range ids {
-		out[i] = byID[id]
-	}
-	return out, nil
+	return res.Sources, nil
 }
 
 // CountriesByCode implements normgraph.Store. When codes collide, an id wins
@@ -64,55 +35,11 @@ func byIDs[T normgraph.Node](ctx context.Context, s *Store, name, cypher string,
 // reachable by its own id; between two countries of one rank the later in
 // list order wins. Both rules are memstore's.
 func (s *Store) CountriesByCode(ctx context.Context, codes []string) ([]*normgraph.Country, error) {
-	if err := s.checkCtx(ctx); err != nil {
-		return nil, err
-	}
-	out := make([]*normgraph.Country, len(codes))
-	if len(codes) == 0 {
-		return out, nil
-	}
-	lower := make([]string, len(codes))
-	for i, c := range codes {
-		lower[i] = strings.ToLower(c)
-	}
-	l := kindLabel[normgraph.KindCountry]
-	res, err := s.read(ctx, "countries by code",
-		"UNWIND $codes AS code CALL (code) { "+
-			"MATCH (n:"+l+" {id: code}) RETURN n, 0 AS rank "+
-			"UNION MATCH (n:"+l+" {"+propISO3Key+": code}) RETURN n, 1 AS rank "+
-			"UNION MATCH (n:"+l+" {"+propISO2Key+": code}) RETURN n, 2 AS rank } "+
-			"WITH code, n ORDER BY rank, n."+propSortKey+" DESC, n.id DESC WITH code, head(collect(n)) AS n RETURN code, n",
-		map[string]any{"codes": distinct(lower)})
+	res, err := s.Batch(ctx, normgraph.Batch{Countries: codes})
 	if err != nil {
 		return nil, err
 	}
-	byCode := make(map[string]*normgraph.Country, len(res.Records))
-	for _, rec := range res.Records {
-		code, _, err := neo4j.GetRecordValue[string](rec, "code")
-		if err != nil {
-			return nil, fmt.Errorf("neo4jstore: countries by code: %w", err)
-		}
-		n, ok, err := recordNode(rec, "n")
-		if err != nil {
-			return nil, fmt.Errorf("neo4jstore: countries by code: %w", err)
-		}
-		if !ok {
-			continue
-		}
-		e, err := decodeEntity(n)
-		if err != nil {
-			return nil, fmt.Errorf("neo4jstore: countries by code: %w", err)
-		}
-		c, ok := e.(*normgraph.Country)
-		if !ok {
-			return nil, fmt.Errorf("neo4jstore: countries by code: %s is a %T", e.NodeID(), e)
-		}
-		byCode[code] = c
-	}
-	for i := range codes {
-		out[i] = byCode[lower[i]]
-	}
-	return out, nil
+	return res.Countries, nil
 }
 
 // List implements normgraph.Store: the count, the number of items at or
@@ -212,28 +139,7 @@ func pageFromRecord(recs []*neo4j.Record, item func(any) (normgraph.Node, *normg
 }
 
 func pageFromValues(rec *neo4j.Record, item func(any) (normgraph.Node, *normgraph.Relation, error)) (*normgraph.Page, error) {
-	total, _, err := neo4j.GetRecordValue[int64](rec, "total")
-	if err != nil {
-		return nil, err
-	}
-	before, _, err := neo4j.GetRecordValue[int64](rec, "before")
-	if err != nil {
-		return nil, err
-	}
-	items, _, err := neo4j.GetRecordValue[[]any](rec, "page")
-	if err != nil {
-		return nil, err
-	}
-	p := &normgraph.Page{TotalCount: int(total), Edges: make([]normgraph.Edge, 0, len(items))}
-	for _, v := range items {
-		n, rel, err := item(v)
-		if err != nil {
-			return nil, err
-		}
-		p.Edges = append(p.Edges, normgraph.Edge{Cursor: normgraph.CursorOf(n).Encode(), Node: n, Relation: rel})
-	}
-	finishPage(p, int(before))
-	return p, nil
+	return pageFrom(rec.AsMap(), item)
 }
 
 // finishPage fills PageInfo as normgraph.PageOf does: start is the number
@@ -252,90 +158,11 @@ func finishPage(p *normgraph.Page, start int) {
 // Related implements normgraph.Store: one query for all parents, each
 // parent paged on its own (count, cursor position and page per parent).
 func (s *Store) Related(ctx context.Context, ids []string, t normgraph.Traversal, page normgraph.PageArgs) ([]*normgraph.Page, error) {
-	if err := s.checkCtx(ctx); err != nil {
-		return nil, err
-	}
-	if err := t.Validate(); err != nil {
-		return nil, err
-	}
-	if err := page.Validate(); err != nil {
-		return nil, err
-	}
-	typ := relType[t.Type]
-	far := labelEntity
-	if t.Kind != "" {
-		far = kindLabel[t.Kind]
-	}
-	out := make([]*normgraph.Page, len(ids))
-	if len(ids) == 0 {
-		return out, nil
-	}
-	q := newQuery()
-	pat := fmt.Sprintf("(p:%s {id: pid})-[r:%s]->(m:%s)", labelEntity, typ, far)
-	if t.Direction == normgraph.Incoming {
-		pat = fmt.Sprintf("(p:%s {id: pid})<-[r:%s]-(m:%s)", labelEntity, typ, far)
-	}
-	conds := append([]string{q.inForce("r", t.AsOf)}, q.filter("m", t.Filter)...)
-	match := "MATCH " + pat + " WHERE " + where(conds...)
-	after := q.after("m", propSortKey, page.After)
-	before, outerBefore, matchAfter := "", "0 AS before", match
-	if after != "" {
-		before, outerBefore = fmt.Sprintf(", count(CASE WHEN NOT %s THEN 1 END) AS before", after), "before"
-		matchAfter += " AND " + after
-	}
-	cypher := fmt.Sprintf("UNWIND $ids AS pid "+
-		"CALL (pid) { %[1]s RETURN count(m) AS total%[2]s } "+
-		"CALL (pid) { %[3]s WITH r, m ORDER BY m.%[4]s, m.id LIMIT %[5]s RETURN collect([r, m]) AS page } "+
-		"RETURN pid, total, %[6]s, page",
-		match, before, matchAfter, propSortKey, q.bind(limitParam(page.First)), outerBefore)
-	q.params["ids"] = distinct(ids)
-	res, err := s.read(ctx, "related "+typ, cypher, q.params)
+	res, err := s.Batch(ctx, normgraph.Batch{Related: []normgraph.RelatedRequest{{IDs: ids, Traversal: t, Page: page}}})
 	if err != nil {
 		return nil, err
 	}
-	byParent := make(map[string]*normgraph.Page, len(res.Records))
-	for _, rec := range res.Records {
-		pid, _, err := neo4j.GetRecordValue[string](rec, "pid")
-		if err != nil {
-			return nil, fmt.Errorf("neo4jstore: related %s: %w", typ, err)
-		}
-		p, err := pageFromValues(rec, func(v any) (normgraph.Node, *normgraph.Relation, error) {
-			pair, ok := v.([]any)
-			if !ok || len(pair) != 2 {
-				return nil, nil, fmt.Errorf("want [r, m], got %T", v)
-			}
-			r, err := asRel(pair[0])
-			if err != nil {
-				return nil, nil, err
-			}
-			n, err := asNode(pair[1])
-			if err != nil {
-				return nil, nil, err
-			}
-			e, err := decodeEntity(n)
-			if err != nil {
-				return nil, nil, err
-			}
-			from, to := pid, e.NodeID()
-			if t.Direction == normgraph.Incoming {
-				from, to = to, from
-			}
-			rel, err := decodeRelation(r.Type, from, to, r.Props)
-			return e, rel, err
-		})
-		if err != nil {
-			return nil, fmt.Errorf("neo4jstore: related %s of %q: %w", typ, pid, err)
-		}
-		byParent[pid] = p
-	}
-	for i, id := range ids {
-		p := byParent[id]
-		if p == nil {
-			p = &normgraph.Page{Edges: []normgraph.Edge{}}
-		}
-		out[i] = p
-	}
-	return out, nil
+	return res.Related[0].Pages, res.Related[0].Err
 }
 
 // Search implements normgraph.Store. The full-text index only narrows the

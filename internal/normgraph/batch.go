@@ -1,0 +1,109 @@
+package normgraph
+
+import "context"
+
+// Batcher is implemented by stores that can answer many different lookups
+// at once, in one round trip to their database. The API collects everything
+// one nesting level of a query needs (the entities, sources and countries it
+// names, the relationships it follows) into one Batch, so a store that
+// implements Batcher is asked once per nesting level. Stores without it are
+// served by BatchEach, one plain Store call per part.
+type Batcher interface {
+	// Batch answers every request of b. It returns an error when the batch
+	// as a whole could not be answered (the database failed, ctx ended);
+	// an error that concerns one related request alone (bad arguments) is
+	// that request's RelatedResult.Err, and the rest are still answered.
+	Batch(ctx context.Context, b Batch) (*BatchResult, error)
+}
+
+// Batch is a set of lookups of different kinds. Each part means what the
+// Store method of the same name means.
+type Batch struct {
+	// Entities are entity ids (Store.Entities).
+	Entities []string
+	// Sources are source ids (Store.Sources).
+	Sources []string
+	// Countries are country codes (Store.CountriesByCode).
+	Countries []string
+	// Related are traversals (Store.Related), each from its own ids.
+	Related []RelatedRequest
+}
+
+// RelatedRequest is the arguments of one Store.Related call.
+type RelatedRequest struct {
+	IDs       []string
+	Traversal Traversal
+	Page      PageArgs
+}
+
+// IsEmpty reports whether b asks for nothing.
+func (b Batch) IsEmpty() bool {
+	return len(b.Entities) == 0 && len(b.Sources) == 0 && len(b.Countries) == 0 && len(b.Related) == 0
+}
+
+// Keys counts the ids and codes b asks about, for metrics and traces.
+func (b Batch) Keys() int {
+	n := len(b.Entities) + len(b.Sources) + len(b.Countries)
+	for _, r := range b.Related {
+		n += len(r.IDs)
+	}
+	return n
+}
+
+// BatchResult answers a Batch: every slice is aligned with the request it
+// answers, with the values the matching Store method would return.
+type BatchResult struct {
+	Entities  []Entity
+	Sources   []*Source
+	Countries []*Country
+	Related   []RelatedResult
+}
+
+// RelatedResult answers one RelatedRequest: Pages aligned with its IDs, or
+// Err.
+type RelatedResult struct {
+	Pages []*Page
+	Err   error
+}
+
+// RunBatch answers b with s.Batch when s is a Batcher, and with BatchEach
+// otherwise.
+func RunBatch(ctx context.Context, s Store, b Batch) (*BatchResult, error) {
+	if bs, ok := s.(Batcher); ok {
+		return bs.Batch(ctx, b)
+	}
+	return BatchEach(ctx, s, b)
+}
+
+// BatchEach answers b through the plain Store methods: one call per
+// non-empty part and one Related call per related request. It is what a
+// store without its own Batch gets, and the reference a Batch implementation
+// must agree with.
+func BatchEach(ctx context.Context, s Store, b Batch) (*BatchResult, error) {
+	res := &BatchResult{
+		Entities:  make([]Entity, len(b.Entities)),
+		Sources:   make([]*Source, len(b.Sources)),
+		Countries: make([]*Country, len(b.Countries)),
+		Related:   make([]RelatedResult, len(b.Related)),
+	}
+	var err error
+	if len(b.Entities) > 0 {
+		if res.Entities, err = s.Entities(ctx, b.Entities); err != nil {
+			return nil, err
+		}
+	}
+	if len(b.Sources) > 0 {
+		if res.Sources, err = s.Sources(ctx, b.Sources); err != nil {
+			return nil, err
+		}
+	}
+	if len(b.Countries) > 0 {
+		if res.Countries, err = s.CountriesByCode(ctx, b.Countries); err != nil {
+			return nil, err
+		}
+	}
+	for i, r := range b.Related {
+		res.Related[i].Pages, res.Related[i].Err = s.Related(ctx, r.IDs, r.Traversal, r.Page)
+	}
+	return res, nil
+}

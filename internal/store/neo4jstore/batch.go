@@ -1,0 +1,341 @@
+package neo4jstore
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/normgraph/normgraph/internal/normgraph"
+)
+
+var _ normgraph.Batcher = (*Store)(nil)
+
+// Batch implements normgraph.Batcher: one read query answers the whole
+// batch. Each part is an uncorrelated CALL () subquery that aggregates its
+// answer into one list column, so the query returns exactly one record
+// whatever it asks; the plain lookups (Entities, Sources, CountriesByCode,
+// Related) are one-part batches.
+//
+// The related parts are ordered by their Cypher text, not by the order the
+// requests came in: sibling resolvers arrive in any order, and a query text
+// that depended on it would fill Neo4j's plan cache with permutations of the
+// same query, each planned from scratch.
+func (s *Store) Batch(ctx context.Context, b normgraph.Batch) (*normgraph.BatchResult, error) {
+	if err := s.checkCtx(ctx); err != nil {
+		return nil, err
+	}
+	res := &normgraph.BatchResult{
+		Entities:  make([]normgraph.Entity, len(b.Entities)),
+		Sources:   make([]*normgraph.Source, len(b.Sources)),
+		Countries: make([]*normgraph.Country, len(b.Countries)),
+		Related:   make([]normgraph.RelatedResult, len(b.Related)),
+	}
+	q := newQuery()
+	var calls, cols []string
+	var decoders []func(*neo4j.Record) error
+	add := func(col, call string, decode func(*neo4j.Record) error) {
+		calls, cols, decoders = append(calls, call), append(cols, col), append(decoders, decode)
+	}
+
+	if len(b.Entities) > 0 {
+		add("entities", fmt.Sprintf("CALL () { UNWIND %s AS id MATCH (n:%s {id: id}) WHERE NOT n:%s RETURN collect(n) AS entities }",
+			q.bind(distinct(b.Entities)), labelEntity, labelSource),
+			func(rec *neo4j.Record) error {
+				return decodeNodes(rec, "entities", b.Entities, res.Entities, decodeEntity)
+			})
+	}
+	if len(b.Sources) > 0 {
+		add("sources", fmt.Sprintf("CALL () { UNWIND %s AS id MATCH (n:%s {id: id}) RETURN collect(n) AS sources }",
+			q.bind(distinct(b.Sources)), labelSource),
+			func(rec *neo4j.Record) error {
+				return decodeNodes(rec, "sources", b.Sources, res.Sources, decodeSource)
+			})
+	}
+	if len(b.Countries) > 0 {
+		lower := make([]string, len(b.Countries))
+		for i, c := range b.Countries {
+			lower[i] = strings.ToLower(c)
+		}
+		add("countries", countriesCall(q, distinct(lower)),
+			func(rec *neo4j.Record) error { return decodeCountries(rec, lower, res.Countries) })
+	}
+
+	type relPart struct {
+		i    int
+		text string
+	}
+	var rels []relPart
+	for i, r := range b.Related {
+		if err := r.Traversal.Validate(); err != nil {
+			res.Related[i].Err = err
+			continue
+		}
+		if err := r.Page.Validate(); err != nil {
+			res.Related[i].Err = err
+			continue
+		}
+		res.Related[i].Pages = make([]*normgraph.Page, len(r.IDs))
+		if len(r.IDs) == 0 {
+			continue
+		}
+		rels = append(rels, relPart{i, relatedCall(newQuery(), r, "r")})
+	}
+	slices.SortStableFunc(rels, func(a, b relPart) int { return cmp.Compare(a.text, b.text) })
+	for j, p := range rels {
+		r, col := b.Related[p.i], fmt.Sprintf("r%d", j)
+		out := res.Related[p.i].Pages
+		add(col, relatedCall(q, r, col), func(rec *neo4j.Record) error { return decodeRelated(rec, col, r, out) })
+	}
+
+	if len(calls) > 0 {
+		rec, err := s.readOne(ctx, "batch", strings.Join(calls, " ")+" RETURN "+strings.Join(cols, ", "), q.params)
+		if err != nil {
+			return nil, err
+		}
+		for _, decode := range decoders {
+			if err := decode(rec); err != nil {
+				return nil, fmt.Errorf("neo4jstore: batch: %w", err)
+			}
+		}
+	}
+	// A parent that reached nothing still has a page, an empty one.
+	for i := range res.Related {
+		for j, p := range res.Related[i].Pages {
+			if p == nil {
+				res.Related[i].Pages[j] = &normgraph.Page{Edges: []normgraph.Edge{}}
+			}
+		}
+	}
+	return res, nil
+}
+
+// readOne runs a query that returns exactly one record.
+func (s *Store) readOne(ctx context.Context, name, cypher string, params map[string]any) (*neo4j.Record, error) {
+	res, err := s.read(ctx, name, cypher, params)
+	if err != nil {
+		return nil, err
+	}
+	if len(res.Records) != 1 {
+		return nil, fmt.Errorf("neo4jstore: %s: %d records, want 1", name, len(res.Records))
+	}
+	return res.Records[0], nil
+}
+
+// decodeNodes decodes the node list in column col and aligns it with ids
+// into out (the zero T where an id matched nothing).
+func decodeNodes[T normgraph.Node](rec *neo4j.Record, col string, ids []string, out []T, decode func(neo4j.Node) (T, error)) error {
+	items, _, err := neo4j.GetRecordValue[[]any](rec, col)
+	if err != nil {
+		return fmt.Errorf("%s: %w", col, err)
+	}
+	byID := make(map[string]T, len(items))
+	for _, v := range items {
+		n, err := asNode(v)
+		if err != nil {
+			return fmt.Errorf("%s: %w", col, err)
+		}
+		t, err := decode(n)
+		if err != nil {
+			return fmt.Errorf("%s: %w", col, err)
+		}
+		byID[t.NodeID()] = t
+	}
+	for i, id := range ids {
+		out[i] = byID[id]
+	}
+	return nil
+}
+
+// countriesCall resolves each of codes (lowercased) to the country that
+// CountriesByCode's precedence picks: an id match over an alpha-3 match over
+// an alpha-2 match; within one rank the country last in list order. Each
+// branch of the union is an equality on one indexed property (the id
+// constraint, iso3Key, iso2Key), so every code costs at most three index
+// seeks, however many countries there are.
+func countriesCall(q *query, codes []string) string {
+	l := kindLabel[normgraph.KindCountry]
+	return fmt.Sprintf("CALL () { UNWIND %[1]s AS code CALL (code) { "+
+		"MATCH (n:%[2]s {id: code}) RETURN n, 0 AS rank "+
+		"UNION MATCH (n:%[2]s {%[3]s: code}) RETURN n, 1 AS rank "+
+		"UNION MATCH (n:%[2]s {%[4]s: code}) RETURN n, 2 AS rank } "+
+		"WITH code, n ORDER BY rank, n.%[5]s DESC, n.id DESC WITH code, head(collect(n)) AS n "+
+		"RETURN collect([code, n]) AS countries }",
+		q.bind(codes), l, propISO3Key, propISO2Key, propSortKey)
+}
+
+// decodeCountries aligns the [code, country] pairs of column countries with
+// lower, the lowercased codes asked for.
+func decodeCountries(rec *neo4j.Record, lower []string, out []*normgraph.Country) error {
+	items, _, err := neo4j.GetRecordValue[[]any](rec, "countries")
+	if err != nil {
+		return fmt.Errorf("countries: %w", err)
+	}
+	byCode := make(map[string]*normgraph.Country, len(items))
+	for _, v := range items {
+		pair, ok := v.([]any)
+		if !ok || len(pair) != 2 {
+			return fmt.Errorf("countries: want [code, n], got %T", v)
+		}
+		code, ok := pair[0].(string)
+		if !ok {
+			return fmt.Errorf("countries: code is %T", pair[0])
+		}
+		n, err := asNode(pair[1])
+		if err != nil {
+			return fmt.Errorf("countries: %w", err)
+		}
+		e, err := decodeEntity(n)
+		if err != nil {
+			return fmt.Errorf("countries: %w", err)
+		}
+		c, ok := e.(*normgraph.Country)
+		if !ok {
+			return fmt.Errorf("countries: %s is a %T", e.NodeID(), e)
+		}
+		byCode[code] = c
+	}
+	for i, code := range lower {
+		out[i] = byCode[code]
+	}
+	return nil
+}
+
+// relatedCall follows r from each of its ids and pages every parent on its
+// own: a list in column col of {pid, total, before, page} maps, one per
+// parent that exists (before counts the items at or before the cursor, page
+// holds [relationship, far end] pairs). Each parent is found once, by the id
+// index; the count comes from the page itself when the page is the whole
+// list, from the node's degree when nothing restricts the far ends, and
+// from a counting subquery otherwise. A page of zero items, which count
+// fields ask for, skips the page subquery.
+func relatedCall(q *query, r normgraph.RelatedRequest, col string) string {
+	t, page := r.Traversal, r.Page
+	typ := relType[t.Type]
+	// Every relationship joins two :Entity nodes (Seed writes no other), so
+	// the far end needs a label only to keep one kind: checking :Entity
+	// would cost a label read per relationship and change nothing.
+	far := ""
+	if t.Kind != "" {
+		far = ":" + kindLabel[t.Kind]
+	}
+	ids := q.bind(distinct(r.IDs))
+	arrow, bare := "-[r:%s]->", "-[:%s]->"
+	if t.Direction == normgraph.Incoming {
+		arrow, bare = "<-[r:%s]-", "<-[:%s]-"
+	}
+	cond := where(append([]string{q.inForce("r", t.AsOf)}, q.filter("m", t.Filter)...)...)
+	match := fmt.Sprintf("MATCH (p)"+arrow+"(m%s) WHERE %s", typ, far, cond)
+	after := q.after("m", propSortKey, page.After)
+
+	var calls []string
+	total, before := "total", "0"
+	switch {
+	case page.First == normgraph.Unlimited && after == "":
+		total = "size(page)"
+	case cond == "true" && far == "" && after == "":
+		// The node's degree for the type: Neo4j reads it without expanding
+		// the relationships (a forum of the 1M set has thousands of members).
+		total = fmt.Sprintf("COUNT { (p)"+bare+"() }", typ)
+	default:
+		countBefore := ""
+		if after != "" {
+			countBefore, before = fmt.Sprintf(", count(CASE WHEN NOT %s THEN 1 END) AS before", after), "before"
+		}
+		calls = append(calls, fmt.Sprintf("CALL (p) { %s RETURN count(m) AS total%s }", match, countBefore))
+	}
+	items := "[]"
+	if page.First != 0 {
+		matchAfter := match
+		if after != "" {
+			matchAfter += " AND " + after
+		}
+		calls = append(calls, fmt.Sprintf("CALL (p) { %s WITH r, m ORDER BY m.%s, m.id LIMIT %s RETURN collect([r, m]) AS page }",
+			matchAfter, propSortKey, q.bind(limitParam(page.First))))
+		items = "page"
+	}
+	return fmt.Sprintf("CALL () { UNWIND %s AS pid MATCH (p:%s {id: pid}) %s RETURN collect({pid: pid, total: %s, before: %s, page: %s}) AS %s }",
+		ids, labelEntity, strings.Join(calls, " "), total, before, items, col)
+}
+
+// decodeRelated decodes column col of a relatedCall into out, aligned with
+// r.IDs; parents that do not exist stay nil.
+func decodeRelated(rec *neo4j.Record, col string, r normgraph.RelatedRequest, out []*normgraph.Page) error {
+	typ := relType[r.Traversal.Type]
+	items, _, err := neo4j.GetRecordValue[[]any](rec, col)
+	if err != nil {
+		return fmt.Errorf("related %s: %w", typ, err)
+	}
+	byParent := make(map[string]*normgraph.Page, len(items))
+	for _, v := range items {
+		m, ok := v.(map[string]any)
+		if !ok {
+			return fmt.Errorf("related %s: want a map, got %T", typ, v)
+		}
+		pid, ok := m["pid"].(string)
+		if !ok {
+			return fmt.Errorf("related %s: pid is %T", typ, m["pid"])
+		}
+		p, err := pageFrom(m, func(v any) (normgraph.Node, *normgraph.Relation, error) {
+			pair, ok := v.([]any)
+			if !ok || len(pair) != 2 {
+				return nil, nil, fmt.Errorf("want [r, m], got %T", v)
+			}
+			rel, err := asRel(pair[0])
+			if err != nil {
+				return nil, nil, err
+			}
+			n, err := asNode(pair[1])
+			if err != nil {
+				return nil, nil, err
+			}
+			e, err := decodeEntity(n)
+			if err != nil {
+				return nil, nil, err
+			}
+			from, to := pid, e.NodeID()
+			if r.Traversal.Direction == normgraph.Incoming {
+				from, to = to, from
+			}
+			relation, err := decodeRelation(rel.Type, from, to, rel.Props)
+			return e, relation, err
+		})
+		if err != nil {
+			return fmt.Errorf("related %s of %q: %w", typ, pid, err)
+		}
+		byParent[pid] = p
+	}
+	for i, id := range r.IDs {
+		out[i] = byParent[id]
+	}
+	return nil
+}
+
+// pageFrom builds a Page from a {total, before, page} map.
+func pageFrom(m map[string]any, item func(any) (normgraph.Node, *normgraph.Relation, error)) (*normgraph.Page, error) {
+	total, ok := m["total"].(int64)
+	if !ok {
+		return nil, fmt.Errorf("total is %T", m["total"])
+	}
+	before, ok := m["before"].(int64)
+	if !ok {
+		return nil, fmt.Errorf("before is %T", m["before"])
+	}
+	items, ok := m["page"].([]any)
+	if !ok {
+		return nil, fmt.Errorf("page is %T", m["page"])
+	}
+	p := &normgraph.Page{TotalCount: int(total), Edges: make([]normgraph.Edge, 0, len(items))}
+	for _, v := range items {
+		n, rel, err := item(v)
+		if err != nil {
+			return nil, err
+		}
+		p.Edges = append(p.Edges, normgraph.Edge{Cursor: normgraph.CursorOf(n).Encode(), Node: n, Relation: rel})
+	}
+	finishPage(p, int(before))
+	return p, nil
+}
