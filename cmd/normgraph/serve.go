@@ -63,7 +63,7 @@ func newServeCmd(common *commonFlags, opts []ff.Option, stdout, stderr io.Writer
 	fs.IntVar(&sf.limits.MaxAliases, "max-aliases", d.MaxAliases, "cap on aliased fields per operation")
 	fs.IntVar(&sf.limits.MaxRootFields, "max-root-fields", d.MaxRootFields, "cap on root fields per operation")
 	fs.IntVar(&sf.limits.MaxComplexity, "max-complexity", d.MaxComplexity, "cap on estimated query cost (connections count first x children)")
-	fs.DurationVar(&sf.batchWait, "batch-wait", loader.DefaultWait, "dataloader batching window per nesting level")
+	fs.DurationVar(&sf.batchWait, "batch-wait", 0, fmt.Sprintf("dataloader batching window per nesting level; 0 chooses %s with Neo4j and none for the embedded graph", loader.DefaultWait))
 	fs.StringVar(&sf.debugAddr, "debug-addr", "", "serve Go profiles (net/http/pprof) on this separate address, e.g. 127.0.0.1:6060; off when empty (never expose it publicly)")
 	return &ffcli.Command{
 		Name:       "serve",

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/normgraph/normgraph/internal/normgraph"
 	"github.com/normgraph/normgraph/internal/server"
@@ -46,7 +47,9 @@ func series(m map[string]float64, name string) []string {
 }
 
 func TestMetricsPerOperation(t *testing.T) {
-	base := startServer(t, fixtureStore(t), server.Config{})
+	// A batching window, so that the three fora's members are one Store call
+	// however the goroutines are scheduled (the embedded graph has none by default).
+	base := startServer(t, fixtureStore(t), server.Config{BatchWait: 50 * time.Millisecond})
 	query(t, base, `query Fora { fora(first: 3) { edges { node { id members(first: 2) { totalCount } } } } }`, nil)
 	query(t, base, `query Fora { fora(first: 1) { totalCount } }`, nil)
 	query(t, base, `query Stats { stats { entities } }`, nil)

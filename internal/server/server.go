@@ -40,7 +40,11 @@ type Config struct {
 	// false, an operation asking for __schema or __type is rejected with
 	// INTROSPECTION_DISABLED.
 	Introspection bool
-	// BatchWait is the dataloaders' batching window (loader.DefaultWait when zero).
+	// BatchWait is the dataloaders' batching window. Zero chooses:
+	// loader.DefaultWait for a store that answers a batch in one round trip
+	// (a normgraph.Batcher: Neo4j), none for the others (the embedded
+	// graph), where a batch saves nothing and the window only adds latency.
+	// Negative means no window.
 	BatchWait time.Duration
 	// DisableAPQ turns automatic persisted queries off. They are on by
 	// default: they cost a bounded cache and save clients upload.
@@ -94,7 +98,7 @@ func New(cfg Config) http.Handler {
 
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", limitInFlight(lim.MaxInFlight, m,
-		limitBody(lim.MaxBodyBytes, withLoaders(store, cfg.BatchWait, gql))))
+		limitBody(lim.MaxBodyBytes, withLoaders(store, batchWait(cfg), gql))))
 	mux.HandleFunc("GET /livez", func(w http.ResponseWriter, _ *http.Request) {
 		writeText(w, http.StatusOK, "ok\n")
 	})
@@ -109,6 +113,23 @@ func New(cfg Config) http.Handler {
 		h = withHTTPSpan(cfg.TracerProvider, route, h)
 	}
 	return h
+}
+
+// batchWait resolves Config.BatchWait for cfg.Store.
+func batchWait(cfg Config) time.Duration {
+	switch {
+	case cfg.BatchWait != 0:
+		return max(cfg.BatchWait, 0)
+	case isBatcher(cfg.Store):
+		return loader.DefaultWait
+	default:
+		return 0
+	}
+}
+
+func isBatcher(s normgraph.Store) bool {
+	_, ok := s.(normgraph.Batcher)
+	return ok
 }
 
 // withLoaders installs fresh dataloaders in every request's context.
