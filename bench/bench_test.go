@@ -19,7 +19,7 @@ import (
 )
 
 // The mixes `normgraph bench --help` and bench/README.md promise.
-var documentedMixes = []string{"analyst", "graph", "lookup", "search", "traversal"}
+var documentedMixes = []string{"analyst", "graph", "hop1", "lookup", "search", "traversal"}
 
 func loadSuite(t *testing.T) *loadgen.Suite {
 	t.Helper()
