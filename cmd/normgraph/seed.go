@@ -58,6 +58,11 @@ func seedSummary(r *neo4jstore.SeedReport) string {
 		return fmt.Sprintf("%-13s created %d, updated %d, deleted %d, unchanged %d\n",
 			what+":", c.Created, c.Updated, c.Deleted, c.Unchanged)
 	}
-	return line("nodes", r.Nodes) + line("relationships", r.Relationships) +
+	out := line("nodes", r.Nodes) + line("relationships", r.Relationships) +
 		fmt.Sprintf("writes:       %d\ndataset:      %s\nelapsed:      %s\n", r.Writes, r.DatasetVersion, r.Elapsed.Round(time.Millisecond))
+	// The phases say where a slow load spends its time.
+	for _, p := range r.Phases {
+		out += fmt.Sprintf("  %-50s %8d rows %10s\n", p.Name, p.Rows, p.Elapsed.Round(time.Millisecond))
+	}
+	return out
 }

@@ -119,14 +119,31 @@ func schemaItems() []schemaItem {
 // full-text index left by an older definition (other labels or analyzer) is
 // rebuilt, since IF NOT EXISTS alone would keep it.
 func (s *Store) EnsureSchema(ctx context.Context) error {
+	missing, settled, err := s.schemaState(ctx)
+	if err != nil {
+		return err
+	}
+	if err := s.createSchema(ctx, missing); err != nil {
+		return err
+	}
+	if settled && len(missing) == 0 {
+		return nil
+	}
+	return s.awaitSchema(ctx)
+}
+
+// schemaState lists the schema items that are missing (dropping a stale
+// full-text index, which is then missing too) and says whether every index
+// there is online.
+func (s *Store) schemaState(ctx context.Context) (missing []schemaItem, settled bool, err error) {
 	// A uniqueness constraint's backing index has the constraint's name.
 	res, err := s.write(ctx, "SHOW INDEXES YIELD name, state, labelsOrTypes, properties, options "+
 		"RETURN name, state, labelsOrTypes, properties, options.indexConfig['fulltext.analyzer'] AS analyzer", nil)
 	if err != nil {
-		return s.fail(ctx, err, "ensure schema: show indexes")
+		return nil, false, s.fail(ctx, err, "ensure schema: show indexes")
 	}
 	have := map[string]bool{}
-	settled := true
+	settled = true
 	for _, r := range res.Records {
 		name, _, _ := neo4j.GetRecordValue[string](r, "name")
 		state, _, _ := neo4j.GetRecordValue[string](r, "state")
@@ -146,22 +163,51 @@ func (s *Store) EnsureSchema(ctx context.Context) error {
 		}
 		s.log.Warn().Strs("labels", got).Str("analyzer", analyzer).Msg("rebuilding full-text index with the current definition")
 		if _, err := s.write(ctx, "DROP INDEX "+fulltextIndex+" IF EXISTS", nil); err != nil {
-			return s.fail(ctx, err, "ensure schema: drop stale full-text index")
+			return nil, false, s.fail(ctx, err, "ensure schema: drop stale full-text index")
 		}
 		have[name] = false
 	}
 	for _, it := range schemaItems() {
-		if have[it.name] {
-			continue
+		if !have[it.name] {
+			missing = append(missing, it)
 		}
-		if _, err := s.write(ctx, it.create, nil); err != nil {
-			return s.fail(ctx, err, "ensure schema: %s", it.create)
-		}
-		settled = false
 	}
-	if settled {
+	return missing, settled, nil
+}
+
+// createSchema creates items in one transaction: schema commands may share
+// one (not with data writes), and one commit is far cheaper than twenty,
+// on a freshly started server above all. A uniqueness constraint is
+// usable once committed; indexes populate in the background until
+// awaitSchema.
+func (s *Store) createSchema(ctx context.Context, items []schemaItem) error {
+	if len(items) == 0 {
 		return nil
 	}
+	sess := s.driver.NewSession(ctx, neo4j.SessionConfig{AccessMode: neo4j.AccessModeWrite, DatabaseName: s.db,
+		BookmarkManager: s.driver.ExecuteQueryBookmarkManager()})
+	defer sess.Close(context.WithoutCancel(ctx))
+	// The method, not neo4j.ExecuteWrite: that panics on a nil result.
+	_, err := sess.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		for _, it := range items {
+			res, err := tx.Run(ctx, it.create, nil)
+			if err == nil {
+				_, err = res.Consume(ctx)
+			}
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", it.create, err)
+			}
+		}
+		return nil, nil
+	})
+	if err != nil {
+		return s.fail(ctx, err, "ensure schema")
+	}
+	return nil
+}
+
+// awaitSchema waits until every index is online.
+func (s *Store) awaitSchema(ctx context.Context) error {
 	// db.awaitIndexes takes whole seconds.
 	wait := int64(300)
 	if d, ok := ctx.Deadline(); ok {
@@ -172,6 +218,11 @@ func (s *Store) EnsureSchema(ctx context.Context) error {
 	}
 	return nil
 }
+
+// isConstraint says whether a schema item is a uniqueness constraint, which
+// writes rely on (lookups by id, no duplicate ids); the other items only
+// serve reads.
+func (it schemaItem) isConstraint() bool { return strings.HasPrefix(it.create, "CREATE CONSTRAINT ") }
 
 // write runs one statement in its own write transaction (routed to the
 // leader). Schema commands need their own transaction anyway.

@@ -78,7 +78,7 @@ type seedConfig struct {
 // that a transaction's state fits a small server heap.
 const (
 	DefaultNodeBatch         = 5000
-	DefaultRelationshipBatch = 10000
+	DefaultRelationshipBatch = 5000
 )
 
 // DefaultWriters is how many batches are written at once. The server
@@ -132,12 +132,15 @@ const (
 //
 // It reads what the graph holds and writes only the difference, in batched
 // UNWIND transactions, deleting what ds no longer holds. Nodes carry a hash
-// of their content, relationships too, and each node a hash of its outgoing
-// relationships: a node whose hashes match is not rewritten and its
-// relationships are not even read, so a second Seed of the same data reads
-// one row per node and writes nothing. Every statement is idempotent or
-// guarded, so a transaction the driver retries, or a rerun after an
-// interrupted load, converges on the same graph. While a load is incomplete
+// of their content, and each node a hash of its outgoing relationships
+// (their types, ends and content): a node whose hashes match is not
+// rewritten and its relationships are not even read, so a second Seed of
+// the same data reads one row per node and writes nothing. Relationships
+// that are read are compared by their properties. Into an empty graph it
+// reads nothing more and writes with plain CREATEs. Every statement is
+// idempotent, or replaced by an idempotent one when the driver retries its
+// transaction, so a retry, or a rerun after an interrupted load, converges
+// on the same graph. While a load is incomplete
 // the graph records no version, so Stats never claims a version the data
 // does not match.
 //
@@ -163,7 +166,7 @@ func (s *Store) Seed(ctx context.Context, ds *normgraph.Dataset, opts ...SeedOpt
 	s.log.Info().Int("nodesCreated", sd.rep.Nodes.Created).Int("nodesUpdated", sd.rep.Nodes.Updated).
 		Int("nodesDeleted", sd.rep.Nodes.Deleted).Int("relsCreated", sd.rep.Relationships.Created).
 		Int("relsUpdated", sd.rep.Relationships.Updated).Int("relsDeleted", sd.rep.Relationships.Deleted).
-		Str("version", sd.rep.DatasetVersion).Dur("elapsed", sd.rep.Elapsed).Msg("seeded neo4j")
+		Int("retriedBatches", sd.retries).Str("version", sd.rep.DatasetVersion).Dur("elapsed", sd.rep.Elapsed).Msg("seeded neo4j")
 	return sd.rep, nil
 }
 
@@ -174,8 +177,10 @@ type seeder struct {
 	start time.Time
 	phase time.Time
 
-	mu  sync.Mutex // guards rep while relationship writers run
+	mu  sync.Mutex // guards rep and retries while writers run
 	rep *SeedReport
+	// retries counts batches the driver ran again.
+	retries int
 }
 
 func (sd *seeder) session(ctx context.Context) neo4j.SessionWithContext {
@@ -231,6 +236,8 @@ type plan struct {
 	// graph more than once (all copies go, then one is created).
 	staleRels    []relKey
 	unknownTypes int
+	// graphNodes counts the nodes the graph holds, but for the meta node.
+	graphNodes int
 	// fullScan says whether every relationship was read.
 	fullScan    bool
 	version     string
@@ -268,14 +275,27 @@ func (sd *seeder) run(ctx context.Context, ds *normgraph.Dataset) error {
 	version := make(chan string, 1)
 	go func() { version <- ds.Version() }()
 
-	if err := sd.EnsureSchema(ctx); err != nil {
-		return err
+	// The dataset is hashed while the server answers the first query,
+	// which on a freshly started server takes seconds.
+	type planned struct {
+		p   *plan
+		err error
 	}
-	sd.mark("schema", 0)
-	p, err := sd.desired(ds)
+	plans := make(chan planned, 1)
+	go func() {
+		p, err := sd.desired(ds)
+		plans <- planned{p, err}
+	}()
+	missing, settled, err := sd.schemaState(ctx)
 	if err != nil {
 		return err
 	}
+	sd.mark("read schema", len(missing))
+	pl := <-plans
+	if pl.err != nil {
+		return pl.err
+	}
+	p := pl.p
 	sd.mark("hash dataset", len(p.nodes)+len(p.rels))
 	if err := sd.readGraph(ctx, p); err != nil {
 		return err
@@ -285,6 +305,34 @@ func (sd *seeder) run(ctx context.Context, ds *normgraph.Dataset) error {
 		mode = "read graph (all relationships)"
 	}
 	sd.mark(mode, 0)
+
+	// Writes need the uniqueness constraints first (they look nodes up by
+	// id). Into an empty graph, the indexes that only serve reads are
+	// created once the nodes are in, while the relationships are written:
+	// populating an index from the finished nodes is cheaper than keeping
+	// it up to date through every write, and it runs on another core.
+	now, later := missing, []schemaItem(nil)
+	if p.graphNodes == 0 {
+		now = nil
+		for _, it := range missing {
+			if it.isConstraint() {
+				now = append(now, it)
+			} else {
+				later = append(later, it)
+			}
+		}
+	}
+	if err := sd.createSchema(ctx, now); err != nil {
+		return err
+	}
+	if len(now) > 0 && len(later) == 0 {
+		// Not just the constraints: wait as EnsureSchema would.
+		if err := sd.awaitSchema(ctx); err != nil {
+			return err
+		}
+		settled = true
+	}
+	sd.mark("create schema", len(now))
 
 	recorded := p.metaVersion
 	changes := p.changes()
@@ -310,11 +358,27 @@ func (sd *seeder) run(ctx context.Context, ds *normgraph.Dataset) error {
 	if err := sd.writeNodes(ctx, p); err != nil {
 		return err
 	}
+	schemaDone := make(chan error, 1)
+	if len(later) > 0 {
+		go func() { schemaDone <- sd.createSchema(ctx, later) }()
+	} else {
+		schemaDone <- nil
+	}
 	if err := sd.writeRels(ctx, p); err != nil {
 		return err
 	}
 	if err := sd.recordAdjacency(ctx, p, setAdj); err != nil {
 		return err
+	}
+	if err := <-schemaDone; err != nil {
+		return err
+	}
+	if !settled || len(later) > 0 {
+		// Searches right after Seed must find what it wrote.
+		if err := sd.awaitSchema(ctx); err != nil {
+			return err
+		}
+		sd.mark("await indexes", len(later))
 	}
 	for _, st := range p.nodeState {
 		if st == stateSame {
@@ -481,7 +545,11 @@ func (p *plan) adjacencyHash(e *hashEncoder, i int) (int64, error) {
 		ra, rb := p.rels[a], p.rels[b]
 		return cmp.Or(cmp.Compare(ra.Type, rb.Type), cmp.Compare(ra.To, rb.To))
 	})
-	e.start("adjacency")
+	// The tag names the layout the hash vouches for: relationships
+	// without a hash property of their own. A graph written with
+	// another layout trusts no node, so all its relationships are read,
+	// and rewritten, once.
+	e.start("adjacency/2")
 	for j, r := range out {
 		rel := p.rels[r]
 		if j > 0 && rel.Type == p.rels[out[j-1]].Type && rel.To == p.rels[out[j-1]].To {
@@ -520,26 +588,24 @@ func (sd *seeder) readGraph(ctx context.Context, p *plan) error {
 		p.junkNodes, p.staleNodes, p.staleRels, p.unknownTypes, p.metaVersion = nil, nil, nil, 0, ""
 		p.junkIDs, p.fullScan = map[string]bool{}, false
 
-		res, err := tx.Run(ctx, "OPTIONAL MATCH (m:"+labelMeta+" {id: $id}) RETURN m.version AS v", map[string]any{"id": metaID})
+		// One statement reads the dataset version too: on a freshly started
+		// server every distinct statement costs a planning pass.
+		res, err := tx.Run(ctx, "MATCH (n) RETURN elementId(n) AS eid, n.id AS id, n.hash AS hash, n."+propAdjHash+" AS adj, "+
+			"EXISTS { (n)-->() } AS out, labels(n) AS labels, "+
+			"CASE WHEN n:"+labelMeta+" AND n.id = $meta THEN n.version END AS version", map[string]any{"meta": metaID})
 		if err != nil {
 			return nil, err
 		}
-		rec, err := res.Single(ctx)
-		if err != nil {
-			return nil, err
-		}
-		if p.metaVersion, _, err = neo4j.GetRecordValue[string](rec, "v"); err != nil {
-			return nil, err
-		}
-
-		res, err = tx.Run(ctx, "MATCH (n) WHERE NOT n:"+labelMeta+
-			" RETURN elementId(n) AS eid, n.id AS id, n.hash AS hash, n."+propAdjHash+" AS adj, "+
-			"EXISTS { (n)-->() } AS out, labels(n) AS labels", nil)
-		if err != nil {
-			return nil, err
-		}
+		nodes := 0
 		for res.Next(ctx) {
 			rec := res.Record()
+			if v, isNil, err := neo4j.GetRecordValue[string](rec, "version"); err == nil && !isNil {
+				p.metaVersion = v
+			}
+			if labelList, _, _ := neo4j.GetRecordValue[[]any](rec, "labels"); slices.Contains(labelList, any(labelMeta)) {
+				continue
+			}
+			nodes++
 			eid, _, err := neo4j.GetRecordValue[string](rec, "eid")
 			if err != nil {
 				return nil, err
@@ -587,6 +653,11 @@ func (sd *seeder) readGraph(ctx context.Context, p *plan) error {
 		if err := res.Err(); err != nil {
 			return nil, err
 		}
+		p.graphNodes = nodes
+		if nodes == 0 {
+			// An empty graph (a first load): no relationships to read.
+			return nil, nil
+		}
 		ok, err := sd.readChangedRels(ctx, tx, p)
 		if err != nil || ok {
 			return nil, err
@@ -597,6 +668,38 @@ func (sd *seeder) readGraph(ctx context.Context, p *plan) error {
 		return sd.fail(ctx, err, "seed: read graph")
 	}
 	return nil
+}
+
+// storedRelHash is relationHash of a relationship as the graph holds it.
+// Relationships store no hash of their own (it would cost a property on
+// each of a million): their few properties are hashed as read. Anything
+// relProps does not write (another property, another type, an empty
+// value) makes a hash no dataset relation has, so the relationship is
+// rewritten, and SET r = props clears it.
+func storedRelHash(typ string, p map[string]any) int64 {
+	var e hashEncoder
+	e.start(typ)
+	for _, k := range slices.Sorted(maps.Keys(p)) {
+		switch v := p[k].(type) {
+		case string:
+			if k != propNote && k != propRole && k != propSince && k != propUntil {
+				return 0
+			}
+			e.str(k, v)
+		case []any:
+			if k != propSources {
+				return 0
+			}
+			l := anyStrings(v)
+			if len(l) != len(v) || len(l) == 0 {
+				return 0
+			}
+			e.strs(k, l)
+		default:
+			return 0
+		}
+	}
+	return e.sum()
 }
 
 // seeRel classifies one relationship found in the graph; endsOK is false
@@ -690,7 +793,7 @@ func (sd *seeder) readChangedRels(ctx context.Context, tx neo4j.ManagedTransacti
 	const chunk = 5000
 	for lo := 0; lo < len(suspects); lo += chunk {
 		res, err := tx.Run(ctx, "UNWIND $ids AS id MATCH (a:"+labelEntity+" {id: id})-[r]->(b) "+
-			"RETURN type(r) AS t, id AS f, b.id AS to, r.hash AS h, b:"+labelEntity+" AS ok",
+			"RETURN type(r) AS t, id AS f, b.id AS to, properties(r) AS p, b:"+labelEntity+" AS ok",
 			map[string]any{"ids": suspects[lo:min(lo+chunk, len(suspects))]})
 		if err != nil {
 			return false, err
@@ -703,10 +806,10 @@ func (sd *seeder) readChangedRels(ctx context.Context, tx neo4j.ManagedTransacti
 			}
 			from, _, _ := neo4j.GetRecordValue[string](rec, "f")
 			to, _, errTo := neo4j.GetRecordValue[string](rec, "to")
-			hash, _, _ := neo4j.GetRecordValue[int64](rec, "h")
+			props, _, _ := neo4j.GetRecordValue[map[string]any](rec, "p")
 			isEntity, _, _ := neo4j.GetRecordValue[bool](rec, "ok")
 			count(t, 1)
-			p.seeRel(t, from, to, hash, errTo == nil && isEntity)
+			p.seeRel(t, from, to, storedRelHash(t, props), errTo == nil && isEntity)
 		}
 		if err := res.Err(); err != nil {
 			return false, err
@@ -757,7 +860,7 @@ func (sd *seeder) readAllRels(ctx context.Context, tx neo4j.ManagedTransaction, 
 	clear(p.relState)
 	p.staleRels, p.unknownTypes, p.fullScan = nil, 0, true
 	res, err := tx.Run(ctx, "MATCH (a)-[r]->(b) WHERE a:"+labelEntity+" AND b:"+labelEntity+
-		" RETURN type(r) AS t, a.id AS f, b.id AS to, r.hash AS h", nil)
+		" RETURN type(r) AS t, a.id AS f, b.id AS to, properties(r) AS p", nil)
 	if err != nil {
 		return err
 	}
@@ -769,8 +872,8 @@ func (sd *seeder) readAllRels(ctx context.Context, tx neo4j.ManagedTransaction, 
 		}
 		from, _, err1 := neo4j.GetRecordValue[string](rec, "f")
 		to, _, err2 := neo4j.GetRecordValue[string](rec, "to")
-		hash, _, _ := neo4j.GetRecordValue[int64](rec, "h")
-		p.seeRel(t, from, to, hash, err1 == nil && err2 == nil)
+		props, _, _ := neo4j.GetRecordValue[map[string]any](rec, "p")
+		p.seeRel(t, from, to, storedRelHash(t, props), err1 == nil && err2 == nil)
 	}
 	return res.Err()
 }
@@ -815,7 +918,7 @@ func (sd *seeder) invalidateAdjacency(ctx context.Context, p *plan) ([]int, erro
 // relationships are now all written.
 func (sd *seeder) recordAdjacency(ctx context.Context, p *plan, set []int) error {
 	cypher := "UNWIND $rows AS row MATCH (n:" + labelEntity + " {id: row.id}) SET n." + propAdjHash + " = row.h RETURN count(*) AS n"
-	jobs := sd.jobs("record adjacency", set, cypher, "", "", true, func(idx []int) (map[string]any, int) {
+	jobs := sd.jobs("record adjacency", set, cypher, "", true, func(idx []int) (map[string]any, int) {
 		rows := make([]map[string]any, len(idx))
 		for k, i := range idx {
 			rows[k] = map[string]any{"id": p.nodes[i].id, "h": p.adjHash[i]}
@@ -882,40 +985,28 @@ func (sd *seeder) deleteStale(ctx context.Context, p *plan) error {
 	return nil
 }
 
-// nodeStatements are the statements that write nodes. Labels cannot be
-// parameters, so each row names its label and one FOREACH per label (a
-// constant) applies it: one statement text for every label keeps the
-// server's planning, which dominates small loads on a freshly started
-// server, to a handful of statements.
-func nodeStatements() (insert, probe, upsert string) {
+// nodeStatements are the statements that write nodes: one text for every
+// label, which each row names. Every distinct statement costs a freshly
+// started server a planning pass, which dominates small loads, so there
+// are few, and they are plain: labels are dynamic ($(...), Cypher 5.26),
+// and only ever come from kindLabel and labelSource, never from input.
+func nodeStatements() (insert, upsert string) {
 	all := append(slices.Clone(entityLabel), labelSource)
-	setLabel := func(cond string) string {
-		var b strings.Builder
-		for _, l := range all {
-			fmt.Fprintf(&b, "FOREACH (_ IN CASE WHEN %s row.label = '%s' THEN [1] ELSE [] END | SET n:%s) ", cond, l, l)
-		}
-		return b.String()
-	}
 	// Created with all its labels at once: adding a label afterwards costs
 	// the server a second pass over the node's index entries.
-	var create strings.Builder
-	for _, l := range all {
-		fmt.Fprintf(&create, "FOREACH (_ IN CASE WHEN row.label = '%s' THEN [1] ELSE [] END | CREATE (n:%s:%s) SET n = row.props) ",
-			l, labelEntity, l)
-	}
-	insert = "UNWIND $rows AS row " + create.String() + "RETURN count(*) AS n, count(*) AS created, 0 AS updated"
-	probe = "MATCH (n:" + labelEntity + " {id: $rows[0].id}) RETURN count(n) AS n"
+	insert = "UNWIND $rows AS row CREATE (n:" + labelEntity + ":$(row.label)) SET n = row.props " +
+		"RETURN count(*) AS n, count(*) AS created, 0 AS updated"
 	// MERGE creates with just the id, which is how a created node is told
 	// from an updated one; only rows whose hash or labels differ are
 	// written, so a repeated batch changes nothing.
 	upsert = "UNWIND $rows AS row MERGE (n:" + labelEntity + " {id: row.id}) " +
 		"WITH n, row, n.hash AS old, [l IN labels(n) WHERE l <> '" + labelEntity + "'] = [row.label] AS labelled " +
-		"WITH n, row, old, labelled, old IS NULL OR old <> row.hash OR NOT labelled AS write " +
-		"FOREACH (_ IN CASE WHEN write THEN [1] ELSE [] END | SET n = row.props REMOVE n:" + strings.Join(all, ":") + ") " +
-		setLabel("write AND") +
+		"WITH n, row, old, old IS NULL OR old <> row.hash OR NOT labelled AS write " +
+		"FOREACH (_ IN CASE WHEN write THEN [1] ELSE [] END | SET n = row.props REMOVE n:" + strings.Join(all, ":") +
+		" SET n:$(row.label)) " +
 		"RETURN count(*) AS n, count(CASE WHEN old IS NULL THEN 1 END) AS created, " +
 		"count(CASE WHEN old IS NOT NULL AND write THEN 1 END) AS updated"
-	return insert, probe, upsert
+	return insert, upsert
 }
 
 // writeNodes writes the nodes that are missing or differ.
@@ -929,7 +1020,7 @@ func (sd *seeder) writeNodes(ctx context.Context, p *plan) error {
 			update = append(update, i)
 		}
 	}
-	insert, probe, upsert := nodeStatements()
+	insert, upsert := nodeStatements()
 	// A node created now gets its adjacency hash at once: it has no
 	// relationships yet and will only ever get the dataset's, so until they
 	// are all written the relationship counts fall short of what the hash
@@ -955,8 +1046,8 @@ func (sd *seeder) writeNodes(ctx context.Context, p *plan) error {
 		}
 		return map[string]any{"rows": rows}, len(rows)
 	}
-	jobs := sd.jobs("nodes", create, insert, probe, upsert, true, created)
-	jobs = append(jobs, sd.jobs("nodes", update, upsert, "", "", true, updated)...)
+	jobs := sd.jobs("nodes", create, insert, upsert, true, created)
+	jobs = append(jobs, sd.jobs("nodes", update, upsert, "", true, updated)...)
 	if err := sd.parallel(ctx, jobs); err != nil {
 		return err
 	}
@@ -965,59 +1056,64 @@ func (sd *seeder) writeNodes(ctx context.Context, p *plan) error {
 }
 
 // relStatements are the statements that write relationships, one text for
-// every type (see nodeStatements): each row names its type and one FOREACH
-// per type (a constant) creates it.
-//
-// Rows refer to their ends by position in the batch's lists of distinct
-// ends, which are looked up once each: a batch of memberships names far
-// fewer nodes than it has rows. ORDER BY i before collect is what makes
-// positions in the collected lists match the parameters. A row is
-// [from position, to position, properties with hash, type].
-func relStatements() (insert, probe, upsert string) {
-	ends := "CALL () { UNWIND range(0, size($froms) - 1) AS i OPTIONAL MATCH (n:" + labelEntity + " {id: $froms[i]}) " +
-		"WITH i, n ORDER BY i RETURN collect([n]) AS fs } " +
-		"CALL () { UNWIND range(0, size($tos) - 1) AS i OPTIONAL MATCH (n:" + labelEntity + " {id: $tos[i]}) " +
-		"WITH i, n ORDER BY i RETURN collect([n]) AS ts } " +
-		"UNWIND $rows AS row WITH fs[row[0]][0] AS a, ts[row[1]][0] AS b, row " +
-		"WHERE a IS NOT NULL AND b IS NOT NULL "
-	create := func(cond string) string {
-		var b strings.Builder
-		for _, t := range normgraph.RelationTypes {
-			fmt.Fprintf(&b, "FOREACH (_ IN CASE WHEN %s row[3] = '%s' THEN [1] ELSE [] END | CREATE (a)-[x:%s]->(b) SET x = row[2]) ",
-				cond, relType[t], relType[t])
-		}
-		return b.String()
-	}
-	insert = ends + create("") + "RETURN count(*) AS n, count(*) AS created, 0 AS updated"
-	probe = "MATCH (:" + labelEntity + " {id: $froms[0]})-[r]->(:" + labelEntity + " {id: $tos[0]}) " +
-		"WHERE type(r) = $rows[0][3] RETURN count(r) AS n"
+// every type (see nodeStatements), which each row names. A row is [from id,
+// to id, properties, type]. Looking up both ends per row costs the server
+// no more than collecting each batch's distinct ends first, and the plain
+// shape is much cheaper to plan on a freshly started server.
+func relStatements() (insert, upsert string) {
+	ends := "UNWIND $rows AS row MATCH (a:" + labelEntity + " {id: row[0]}) MATCH (b:" + labelEntity + " {id: row[1]}) "
+	insert = ends + "CREATE (a)-[x:$(row[3])]->(b) SET x = row[2] RETURN count(*) AS n, count(*) AS created, 0 AS updated"
 	// Creates what is missing, rewrites what differs, leaves the rest: for
-	// relationships whose content changed, and for a batch the probe found
-	// already (partly) written.
+	// relationships whose content changed, and for a retried batch that
+	// may have committed. Relationships carry no hash: their few
+	// properties are compared as a whole.
 	upsert = ends + "OPTIONAL MATCH (a)-[r]->(b) WHERE type(r) = row[3] " +
-		"WITH a, b, row, r, r.hash AS old " +
-		"FOREACH (_ IN CASE WHEN r IS NOT NULL AND coalesce(old, 0) <> row[2].hash THEN [1] ELSE [] END | SET r = row[2]) " +
-		create("r IS NULL AND") +
+		"WITH a, b, row, r, r IS NOT NULL AND properties(r) <> row[2] AS differs " +
+		"FOREACH (_ IN CASE WHEN differs THEN [1] ELSE [] END | SET r = row[2]) " +
+		"FOREACH (_ IN CASE WHEN r IS NULL THEN [1] ELSE [] END | CREATE (a)-[x:$(row[3])]->(b) SET x = row[2]) " +
 		"RETURN count(*) AS n, count(CASE WHEN r IS NULL THEN 1 END) AS created, " +
-		"count(CASE WHEN r IS NOT NULL AND coalesce(old, 0) <> row[2].hash THEN 1 END) AS updated"
-	return insert, probe, upsert
+		"count(CASE WHEN differs THEN 1 END) AS updated"
+	return insert, upsert
 }
 
-// writeRels writes the relationships that are missing or differ.
+// writeRels writes the relationships that are missing or differ. They go
+// in the order of their start nodes, and a batch never splits a start
+// node's relationships unless it has more than a batch: concurrent batches
+// then share no start node, and creating relationships locks their ends
+// until commit, so writers that shared many would wait on each other (or
+// deadlock and retry whole batches).
 func (sd *seeder) writeRels(ctx context.Context, p *plan) error {
 	var create, update []int
-	for i := range p.rels {
-		switch p.relState[i] {
-		case stateAbsent, stateDuplicate: // all copies of a duplicate were deleted
-			create = append(create, i)
-		case stateDiffers:
-			update = append(update, i)
+	var cuts []int // positions in create where a start node's relationships begin
+	for i := range p.nodes {
+		cuts = append(cuts, len(create))
+		for _, r := range p.out[p.outStart[i]:p.outStart[i+1]] {
+			switch p.relState[r] {
+			case stateAbsent, stateDuplicate: // all copies of a duplicate were deleted
+				create = append(create, int(r))
+			case stateDiffers:
+				update = append(update, int(r))
+			}
 		}
 	}
-	insert, probe, upsert := relStatements()
-	rows := func(idx []int) (map[string]any, int) { return indexedRows(p, idx), len(idx) }
-	jobs := sd.jobs("relationships", create, insert, probe, upsert, false, rows)
-	jobs = append(jobs, sd.jobs("relationships", update, upsert, "", "", false, rows)...)
+	insert, upsert := relStatements()
+	rows := func(idx []int) (map[string]any, int) { return relRows(p, idx), len(idx) }
+	var jobs []writeJob
+	lo, prev := 0, 0
+	for _, c := range append(cuts, len(create)) {
+		if c-lo > sd.cfg.relBatch && prev > lo {
+			jobs = append(jobs, sd.jobs("relationships", create[lo:prev], insert, upsert, false, rows)...)
+			lo = prev
+		}
+		prev = c
+	}
+	jobs = append(jobs, sd.jobs("relationships", create[lo:], insert, upsert, false, rows)...)
+	done := 0
+	for i := range jobs {
+		done += len(jobs[i].idx)
+		jobs[i].done, jobs[i].total = done, len(create)
+	}
+	jobs = append(jobs, sd.jobs("relationships", update, upsert, "", false, rows)...)
 	if err := sd.parallel(ctx, jobs); err != nil {
 		return err
 	}
@@ -1025,47 +1121,30 @@ func (sd *seeder) writeRels(ctx context.Context, p *plan) error {
 	return nil
 }
 
-// indexedRows are the parameters of a batch of relationships (see
-// relStatements): the distinct ends and one row per relationship.
-func indexedRows(p *plan, idx []int) map[string]any {
-	fromPos, toPos := map[string]int64{}, map[string]int64{}
-	var froms, tos []string
+// relRows are the parameters of a batch of relationships (see
+// relStatements).
+func relRows(p *plan, idx []int) map[string]any {
 	rows := make([][]any, len(idx))
 	for k, i := range idx {
 		r := p.rels[i]
-		f, ok := fromPos[r.From]
-		if !ok {
-			f = int64(len(froms))
-			fromPos[r.From] = f
-			froms = append(froms, r.From)
-		}
-		t, ok := toPos[r.To]
-		if !ok {
-			t = int64(len(tos))
-			toPos[r.To] = t
-			tos = append(tos, r.To)
-		}
-		props := relProps(r)
-		props[propHash] = p.relHash[i]
-		rows[k] = []any{f, t, map[string]any(props), relType[r.Type]}
+		rows[k] = []any{r.From, r.To, map[string]any(relProps(r)), relType[r.Type]}
 	}
-	return map[string]any{"froms": froms, "tos": tos, "rows": rows}
+	return map[string]any{"rows": rows}
 }
 
 // writeJob is one batch of rows for parallel.
 //
 // Rows the plan knows to be absent are written with a plain CREATE, much
 // cheaper for the server than MERGE's locking or a per-row existence check.
-// That is safe because a batch commits atomically: if its first row exists
-// (probe), an earlier attempt of this very batch committed (the driver
-// retries when a commit's outcome is unknown) or someone else wrote it, and
-// the batch runs the idempotent fallback statement instead.
+// That is safe because a batch commits atomically: only when the driver
+// retries it (a transient error, or a commit whose outcome is unknown) may
+// it have been written already, and a retry runs the idempotent fallback
+// statement instead.
 type writeJob struct {
-	step            string
-	cypher          string
-	probe, fallback string
-	nodes           bool // counts go to SeedReport.Nodes, else Relationships
-	idx             []int
+	step             string
+	cypher, fallback string
+	nodes            bool // counts go to SeedReport.Nodes, else Relationships
+	idx              []int
 	// params builds the batch's parameters (when it is sent, so that only
 	// the batches in flight are in memory) and says how many rows it has.
 	params      func([]int) (map[string]any, int)
@@ -1073,7 +1152,7 @@ type writeJob struct {
 }
 
 // jobs cuts idx into batches of one statement.
-func (sd *seeder) jobs(step string, idx []int, cypher, probe, fallback string, nodes bool, params func([]int) (map[string]any, int)) []writeJob {
+func (sd *seeder) jobs(step string, idx []int, cypher, fallback string, nodes bool, params func([]int) (map[string]any, int)) []writeJob {
 	size := sd.cfg.relBatch
 	if nodes {
 		size = sd.cfg.nodeBatch
@@ -1081,7 +1160,7 @@ func (sd *seeder) jobs(step string, idx []int, cypher, probe, fallback string, n
 	var out []writeJob
 	for lo := 0; lo < len(idx); lo += size {
 		hi := min(lo+size, len(idx))
-		out = append(out, writeJob{step: step, cypher: cypher, probe: probe, fallback: fallback, nodes: nodes,
+		out = append(out, writeJob{step: step, cypher: cypher, fallback: fallback, nodes: nodes,
 			idx: idx[lo:hi], params: params, done: hi, total: len(idx)})
 	}
 	return out
@@ -1192,23 +1271,18 @@ func (sd *seeder) batch(ctx context.Context, cypher string, params map[string]an
 	})
 }
 
-// writeBatch runs a job's batch: the probe (if any) and then the statement
-// or its fallback, in one transaction.
+// writeBatch runs a job's batch: its statement, or its fallback when the
+// driver retries the transaction.
 func (sd *seeder) writeBatch(ctx context.Context, sess neo4j.SessionWithContext, j writeJob, params map[string]any) (batchResult, error) {
+	attempt := 0
 	return sd.commit(ctx, sess, func(ctx context.Context, tx neo4j.ManagedTransaction) (batchResult, error) {
+		attempt++
 		cypher := j.cypher
-		if j.probe != "" {
-			res, err := tx.Run(ctx, j.probe, params)
-			if err != nil {
-				return batchResult{}, err
-			}
-			rec, err := res.Single(ctx)
-			if err != nil {
-				return batchResult{}, err
-			}
-			if n, _, err := neo4j.GetRecordValue[int64](rec, "n"); err != nil {
-				return batchResult{}, err
-			} else if n > 0 {
+		if attempt > 1 {
+			sd.mu.Lock()
+			sd.retries++
+			sd.mu.Unlock()
+			if j.fallback != "" {
 				cypher = j.fallback
 			}
 		}

@@ -489,3 +489,76 @@ func TestSeedCurated(t *testing.T) {
 	}
 	t.Logf("curated reseed: %s", rep.Elapsed.Round(time.Millisecond))
 }
+
+// Into an empty graph without a schema, Seed creates the constraints before
+// the nodes and the other indexes after them; all are online when it
+// returns, and a search finds what it wrote.
+func TestSeedCreatesSchemaOnEmptyGraph(t *testing.T) {
+	s := openStore(t)
+	ctx := context.Background()
+	constraints, indexes := neo4jstore.SchemaNames()
+	for _, n := range constraints {
+		if err := neo4jstore.Exec(ctx, s, "DROP CONSTRAINT "+n+" IF EXISTS", nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, n := range indexes {
+		if err := neo4jstore.Exec(ctx, s, "DROP INDEX "+n+" IF EXISTS", nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n, err := neo4jstore.Count(ctx, s, "SHOW INDEXES YIELD name WHERE name STARTS WITH 'normgraph_' RETURN count(*)"); err != nil || n != 0 {
+		t.Fatalf("%d normgraph indexes left after dropping them (%v)", n, err)
+	}
+	ds := fixture()
+	rep := seed(t, s, ds)
+	var phases []string
+	for _, p := range rep.Phases {
+		phases = append(phases, p.Name)
+	}
+	t.Logf("phases %v", phases)
+	n, err := neo4jstore.Count(ctx, s, "SHOW INDEXES YIELD name, state WHERE name STARTS WITH 'normgraph_' AND state = 'ONLINE' RETURN count(*)")
+	if err != nil || n != len(constraints)+len(indexes) {
+		t.Errorf("%d normgraph indexes online after Seed, want %d (%v)", n, len(constraints)+len(indexes), err)
+	}
+	checkEqual(t, s, ds)
+	hits, err := s.Search(ctx, normgraph.SearchQuery{Text: "france", First: 5})
+	if err != nil {
+		t.Fatalf("search right after Seed: %v", err)
+	}
+	if len(hits) == 0 {
+		t.Errorf("search right after Seed found nothing for %q", "france")
+	}
+	if rep := seed(t, s, ds); rep.Writes != 0 {
+		t.Errorf("reseed wrote %d", rep.Writes)
+	}
+}
+
+// Relationships store no hash: a graph written by an older layout (a hash
+// property on every relationship, adjacency hashes of another kind) is
+// read in full once and its relationships are rewritten without it.
+func TestSeedRewritesOldRelationshipLayout(t *testing.T) {
+	s := openStore(t)
+	ctx := context.Background()
+	ds := fixture()
+	seed(t, s, ds)
+	for _, q := range []string{
+		"MATCH ()-[r]->() SET r.hash = 42",
+		"MATCH (n:Entity) WHERE n.adjHash IS NOT NULL SET n.adjHash = n.adjHash + 1",
+	} {
+		if err := neo4jstore.Exec(ctx, s, q, nil); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	rep := seed(t, s, ds)
+	if rep.Relationships.Updated != len(ds.Relations) || rep.Nodes.Updated != 0 {
+		t.Errorf("old layout: relationships %+v, nodes %+v; want every relationship updated, no node", rep.Relationships, rep.Nodes)
+	}
+	if n, err := neo4jstore.Count(ctx, s, "MATCH ()-[r]->() WHERE r.hash IS NOT NULL RETURN count(*)"); err != nil || n != 0 {
+		t.Errorf("%d relationships still have a hash (%v)", n, err)
+	}
+	checkEqual(t, s, ds)
+	if rep := seed(t, s, ds); rep.Writes != 0 {
+		t.Errorf("reseed after the rewrite wrote %d", rep.Writes)
+	}
+}
