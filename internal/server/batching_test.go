@@ -11,7 +11,6 @@ import (
 	"github.com/normgraph/normgraph/internal/normgraph"
 	"github.com/normgraph/normgraph/internal/server"
 	"github.com/normgraph/normgraph/internal/store/memstore"
-	"github.com/normgraph/normgraph/internal/store/neo4jstore"
 	"github.com/normgraph/normgraph/internal/store/storetest"
 )
 
@@ -175,16 +174,7 @@ var levelQueries = []struct {
 // TestBatching, so that a busy machine cannot split a level.
 func TestNeo4jOneQueryPerLevel(t *testing.T) {
 	ds := curated(t)
-	cfg := neo4jstore.TestConfig(t)
-	ctx := context.Background()
-	neo, err := neo4jstore.Open(ctx, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = neo.Close(context.Background()) })
-	if _, err := neo.Seed(ctx, ds); err != nil {
-		t.Fatal(err)
-	}
+	neo := seededNeo4j(t, ds)
 	mem, err := memstore.New(ds)
 	if err != nil {
 		t.Fatal(err)

@@ -57,9 +57,15 @@ func openBackend(t *testing.T, name string, ds *normgraph.Dataset) string {
 		}
 		return startServer(t, mem, server.Config{})
 	}
-	cfg := neo4jstore.TestConfig(t)
+	return startServer(t, seededNeo4j(t, ds), server.Config{})
+}
+
+// seededNeo4j opens the test Neo4j (skipping as neo4jstore.TestConfig does)
+// and makes its graph equal to ds.
+func seededNeo4j(t *testing.T, ds *normgraph.Dataset) *neo4jstore.Store {
+	t.Helper()
 	ctx := context.Background()
-	neo, err := neo4jstore.Open(ctx, cfg)
+	neo, err := neo4jstore.Open(ctx, neo4jstore.TestConfig(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,7 +73,7 @@ func openBackend(t *testing.T, name string, ds *normgraph.Dataset) string {
 	if _, err := neo.Seed(ctx, ds); err != nil {
 		t.Fatal(err)
 	}
-	return startServer(t, neo, server.Config{})
+	return neo
 }
 
 var backendNames = []string{"memstore", "neo4j"}
