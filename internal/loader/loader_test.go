@@ -60,6 +60,12 @@ func TestRelatedBatchesByArguments(t *testing.T) {
 	asOf := members
 	d := normgraph.MustParseDate("2010")
 	asOf.AsOf = &d
+	// Specs without filter, date or cursor get a hand-built key; these differ
+	// in one field each and must not share a call.
+	countriesOnly := members
+	countriesOnly.Kind = normgraph.KindCountry
+	outgoing := members
+	outgoing.Direction = normgraph.Outgoing
 
 	tests := []struct {
 		name  string
@@ -68,6 +74,9 @@ func TestRelatedBatchesByArguments(t *testing.T) {
 	}{
 		{"same arguments: one call", []normgraph.Traversal{members}, 1},
 		{"two sets of arguments: two calls", []normgraph.Traversal{members, asOf}, 2},
+		{"kinds differ: two calls", []normgraph.Traversal{members, countriesOnly}, 2},
+		{"directions differ: two calls", []normgraph.Traversal{members, outgoing}, 2},
+		{"three sets of arguments: three calls", []normgraph.Traversal{members, countriesOnly, asOf}, 3},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
