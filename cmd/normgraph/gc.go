@@ -36,12 +36,15 @@ func tuneGC(log zerolog.Logger) {
 	if _, set := os.LookupEnv("GOMEMLIMIT"); !set {
 		runtime.GC()
 		live := liveHeap()
-		limit := live + max(minHeadroom, live/2)
+		limit := memoryLimit(live)
 		debug.SetMemoryLimit(int64(limit))
 		ev = ev.Uint64("live_heap_bytes", live).Uint64("memory_limit_bytes", limit)
 	}
 	ev.Msg("garbage collector tuned for serving (GOGC and GOMEMLIMIT override)")
 }
+
+// memoryLimit is the soft limit for a live heap of live bytes.
+func memoryLimit(live uint64) uint64 { return live + max(minHeadroom, live/2) }
 
 // liveHeap is the heap in use by reachable objects after the last collection.
 func liveHeap() uint64 {
