@@ -16,7 +16,8 @@ import (
 // of the CPU. A higher GOGC makes it run rarely; the soft memory limit keeps
 // that from letting the heap grow without bound on a large graph.
 const (
-	serveGCPercent = 400
+	serveGCPercent   = 400
+	startupGCPercent = 25
 	// minHeadroom is the least room for per-request garbage above the live
 	// heap under the memory limit.
 	minHeadroom = 64 << 20

@@ -202,6 +202,12 @@ var _ server.PoolStatser = (*neo4jstore.Store)(nil)
 // embedded in-memory graph built from the data files.
 func openStore(ctx context.Context, log zerolog.Logger, common *commonFlags, seedFirst bool) (normgraph.Store, func(), error) {
 	if common.neo4j.uri == "" {
+		if _, set := os.LookupEnv("GOGC"); !set {
+			// Loading and indexing make garbage as fast as they keep data:
+			// collect it early so the peak stays nearer the live heap (1M
+			// relationships: 338 instead of 418 MB, for ~1 s more start-up).
+			defer debug.SetGCPercent(debug.SetGCPercent(startupGCPercent))
+		}
 		ds, err := loadData(log, common.data)
 		if err != nil {
 			return nil, nil, err
