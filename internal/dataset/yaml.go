@@ -10,7 +10,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 
 	"go.yaml.in/yaml/v3"
 
@@ -186,25 +185,6 @@ type yamlFile struct {
 	// extra is a second document, which a data file must not have.
 	extra    yaml.Node
 	extraErr error
-}
-
-// decodeYAML decodes the files concurrently: turning text into nodes is most
-// of the work on YAML, and each file's is independent of the others'.
-func decodeYAML(files []*yamlFile) {
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
-	for _, f := range files {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			dec := yaml.NewDecoder(bytes.NewReader(f.data))
-			if f.err = decode(dec, &f.doc); f.err == nil {
-				f.extraErr = decode(dec, &f.extra)
-			}
-		}()
-	}
-	wg.Wait()
 }
 
 // decodeAndParse decodes files concurrently but parses them in order as they

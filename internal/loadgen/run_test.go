@@ -80,18 +80,6 @@ func (f *fakeServer) serve(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-func (f *fakeServer) seen(op string) int {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	n := 0
-	for _, o := range f.ops {
-		if o == op {
-			n++
-		}
-	}
-	return n
-}
-
 func mixOf(t *testing.T, queries map[string]string, weights map[string]int) *loadgen.Mix {
 	t.Helper()
 	fsys := fstest.MapFS{}

@@ -154,7 +154,7 @@ func (e *versionEncoder) strs(list []string) {
 func (e *versionEncoder) int(n int) { e.buf = binary.AppendVarint(e.buf, int64(n)) }
 
 // date writes the precision, then (for a date) its first day in Unix
-// seconds: all a Date holds, as parsing and DateOf leave it at midnight UTC.
+// seconds: all a Date holds, as parsing leaves it at midnight UTC.
 // No date at all and the zero Date both read "no date".
 func (e *versionEncoder) date(d *Date) {
 	if d == nil || d.IsZero() {

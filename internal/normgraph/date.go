@@ -56,12 +56,6 @@ func MustParseDate(s string) Date {
 	return d
 }
 
-// DateOf returns the day-precision Date of t (in UTC).
-func DateOf(t time.Time) Date {
-	y, m, d := t.UTC().Date()
-	return Date{t: time.Date(y, m, d, 0, 0, 0, 0, time.UTC), prec: PrecisionDay}
-}
-
 // IsZero reports whether d is the zero Date.
 func (d Date) IsZero() bool { return d.prec == 0 }
 

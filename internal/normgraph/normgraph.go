@@ -51,16 +51,6 @@ func (k EntityKind) Label() string {
 	return ""
 }
 
-// KindOfLabel is the inverse of EntityKind.Label; ok is false for other labels.
-func KindOfLabel(label string) (EntityKind, bool) {
-	for _, k := range EntityKinds {
-		if k.Label() == label {
-			return k, true
-		}
-	}
-	return "", false
-}
-
 // String implements fmt.Stringer.
 func (k EntityKind) String() string { return string(k) }
 

@@ -467,20 +467,6 @@ func jsonKind(raw json.RawMessage) byte {
 	}
 }
 
-func decodeString(name string, raw json.RawMessage, dst *string) *badRequest {
-	switch jsonKind(raw) {
-	case 'n':
-		return nil
-	case '"':
-		if err := json.Unmarshal(raw, dst); err != nil {
-			return malformed("%s is not a valid JSON string", name)
-		}
-		return nil
-	default:
-		return malformed("%s must be a string", name)
-	}
-}
-
 // decodeObject decodes a JSON object, keeping numbers as json.Number the way
 // gqlgen's variable coercion expects.
 func decodeObject(name string, raw json.RawMessage, dst *map[string]any) *badRequest {

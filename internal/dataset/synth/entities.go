@@ -34,8 +34,6 @@ func (d date) appendTo(b []byte) []byte {
 	return b
 }
 
-func (d date) String() string { return string(d.appendTo(nil)) }
-
 // randomDate is a date in year y at a random precision: most curated dates
 // are full, many only a year.
 func randomDate(r *rand.Rand, y int) date {

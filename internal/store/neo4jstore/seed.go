@@ -97,16 +97,6 @@ func WithBatchSize(n int) SeedOption {
 	}
 }
 
-// WithWriters sets how many batches are written concurrently (n < 1 keeps
-// DefaultWriters). More writers help a server with more cores.
-func WithWriters(n int) SeedOption {
-	return func(c *seedConfig) {
-		if n > 0 {
-			c.writers = n
-		}
-	}
-}
-
 // WithProgress calls fn after every committed batch, one call at a time; the
 // seed command reports progress with it and tests interrupt loads.
 func WithProgress(fn func(SeedProgress)) SeedOption {
