@@ -2,7 +2,6 @@ package main
 
 import (
 	"os"
-	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
 
@@ -29,13 +28,16 @@ const (
 // stays near 1.5x what the graph needs instead of 5x, and the collector works
 // harder only when requests produce garbage faster than that.
 func tuneGC(log zerolog.Logger) {
+	// Loading builds large short-lived trees: collect them and hand their
+	// pages back to the OS now rather than whenever the scavenger gets to
+	// them. The collection also measures the live heap read below.
+	debug.FreeOSMemory()
 	ev := log.Info()
 	if _, set := os.LookupEnv("GOGC"); !set {
 		debug.SetGCPercent(serveGCPercent)
 		ev = ev.Int("gc_percent", serveGCPercent)
 	}
 	if _, set := os.LookupEnv("GOMEMLIMIT"); !set {
-		runtime.GC()
 		live := liveHeap()
 		limit := memoryLimit(live)
 		debug.SetMemoryLimit(int64(limit))

@@ -220,9 +220,6 @@ func openStore(ctx context.Context, log zerolog.Logger, common *commonFlags, see
 		if err != nil {
 			return nil, nil, err
 		}
-		// Loading builds large short-lived trees; hand their pages back to
-		// the OS now rather than whenever the scavenger gets to them.
-		debug.FreeOSMemory()
 		ev := log.Info().Dur("elapsed", time.Since(start))
 		if st, err := s.Stats(ctx); err == nil {
 			ev = ev.Str("version", st.DatasetVersion)
