@@ -119,7 +119,7 @@ func New(cfg Config) http.Handler {
 func batchWait(cfg Config) time.Duration {
 	switch {
 	case cfg.BatchWait != 0:
-		return max(cfg.BatchWait, 0)
+		return cfg.BatchWait // negative: no window, as loader.New takes it
 	case isBatcher(cfg.Store):
 		return loader.DefaultWait
 	default:
