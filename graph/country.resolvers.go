@@ -18,26 +18,26 @@ func (r *countryResolver) Sources(ctx context.Context, obj *normgraph.Country) (
 
 // Memberships is the resolver for the memberships field.
 func (r *countryResolver) Memberships(ctx context.Context, obj *normgraph.Country, asOf *normgraph.Date, first *int, after *string) (*normgraph.Page, error) {
-	t := out(normgraph.RelMemberOf)
+	t := countryMemberships
 	t.AsOf = asOf
 	return r.related(ctx, obj.ID, t, first, after)
 }
 
 // Initiatives is the resolver for the initiatives field.
 func (r *countryResolver) Initiatives(ctx context.Context, obj *normgraph.Country, asOf *normgraph.Date, first *int, after *string) (*normgraph.Page, error) {
-	t := out(normgraph.RelParticipatesIn)
+	t := countryInitiatives
 	t.AsOf = asOf
 	return r.related(ctx, obj.ID, t, first, after)
 }
 
 // EndorsedNorms is the resolver for the endorsedNorms field.
 func (r *countryResolver) EndorsedNorms(ctx context.Context, obj *normgraph.Country, first *int, after *string) (*normgraph.Page, error) {
-	return r.related(ctx, obj.ID, out(normgraph.RelEndorses), first, after)
+	return r.related(ctx, obj.ID, countryEndorsedNorms, first, after)
 }
 
 // Leads is the resolver for the leads field.
 func (r *countryResolver) Leads(ctx context.Context, obj *normgraph.Country) ([]*normgraph.Initiative, error) {
-	return relatedAll[*normgraph.Initiative](ctx, obj.ID, out(normgraph.RelLeads))
+	return relatedAll[*normgraph.Initiative](ctx, r.Resolver, obj.ID, countryLeads)
 }
 
 // Node is the resolver for the node field.

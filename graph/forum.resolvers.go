@@ -18,31 +18,31 @@ func (r *forumResolver) Sources(ctx context.Context, obj *normgraph.Forum) ([]*n
 
 // Priorities is the resolver for the priorities field.
 func (r *forumResolver) Priorities(ctx context.Context, obj *normgraph.Forum) ([]*normgraph.Priority, error) {
-	return relatedAll[*normgraph.Priority](ctx, obj.ID, out(normgraph.RelAdvances))
+	return relatedAll[*normgraph.Priority](ctx, r.Resolver, obj.ID, forumPriorities)
 }
 
 // Members is the resolver for the members field.
 func (r *forumResolver) Members(ctx context.Context, obj *normgraph.Forum, asOf *normgraph.Date, filter *normgraph.Filter, first *int, after *string) (*normgraph.Page, error) {
-	t := in(normgraph.RelMemberOf)
+	t := forumMembers
 	t.AsOf, t.Filter = asOf, orEmpty(filter)
 	return r.related(ctx, obj.ID, t, first, after)
 }
 
 // MemberCount is the resolver for the memberCount field.
 func (r *forumResolver) MemberCount(ctx context.Context, obj *normgraph.Forum, asOf *normgraph.Date) (int, error) {
-	t := in(normgraph.RelMemberOf)
+	t := forumMembers
 	t.AsOf = asOf
 	return r.count(ctx, obj.ID, t)
 }
 
 // AffirmedNorms is the resolver for the affirmedNorms field.
 func (r *forumResolver) AffirmedNorms(ctx context.Context, obj *normgraph.Forum) ([]*normgraph.Norm, error) {
-	return relatedAll[*normgraph.Norm](ctx, obj.ID, out(normgraph.RelAffirms))
+	return relatedAll[*normgraph.Norm](ctx, r.Resolver, obj.ID, forumAffirmedNorms)
 }
 
 // Initiatives is the resolver for the initiatives field.
 func (r *forumResolver) Initiatives(ctx context.Context, obj *normgraph.Forum, first *int, after *string) (*normgraph.Page, error) {
-	return r.related(ctx, obj.ID, in(normgraph.RelHostedBy), first, after)
+	return r.related(ctx, obj.ID, forumInitiatives, first, after)
 }
 
 // Node is the resolver for the node field.

@@ -18,36 +18,36 @@ func (r *initiativeResolver) Sources(ctx context.Context, obj *normgraph.Initiat
 
 // Priorities is the resolver for the priorities field.
 func (r *initiativeResolver) Priorities(ctx context.Context, obj *normgraph.Initiative) ([]*normgraph.Priority, error) {
-	return relatedAll[*normgraph.Priority](ctx, obj.ID, out(normgraph.RelAdvances))
+	return relatedAll[*normgraph.Priority](ctx, r.Resolver, obj.ID, initiativePriorities)
 }
 
 // Norms is the resolver for the norms field.
 func (r *initiativeResolver) Norms(ctx context.Context, obj *normgraph.Initiative) ([]*normgraph.Norm, error) {
-	return relatedAll[*normgraph.Norm](ctx, obj.ID, out(normgraph.RelPromotes))
+	return relatedAll[*normgraph.Norm](ctx, r.Resolver, obj.ID, initiativeNorms)
 }
 
 // Participants is the resolver for the participants field.
 func (r *initiativeResolver) Participants(ctx context.Context, obj *normgraph.Initiative, asOf *normgraph.Date, filter *normgraph.Filter, first *int, after *string) (*normgraph.Page, error) {
-	t := in(normgraph.RelParticipatesIn)
+	t := initiativeParticipants
 	t.AsOf, t.Filter = asOf, orEmpty(filter)
 	return r.related(ctx, obj.ID, t, first, after)
 }
 
 // ParticipantCount is the resolver for the participantCount field.
 func (r *initiativeResolver) ParticipantCount(ctx context.Context, obj *normgraph.Initiative, asOf *normgraph.Date) (int, error) {
-	t := in(normgraph.RelParticipatesIn)
+	t := initiativeParticipants
 	t.AsOf = asOf
 	return r.count(ctx, obj.ID, t)
 }
 
 // HostedBy is the resolver for the hostedBy field.
 func (r *initiativeResolver) HostedBy(ctx context.Context, obj *normgraph.Initiative) ([]*normgraph.Forum, error) {
-	return relatedAll[*normgraph.Forum](ctx, obj.ID, out(normgraph.RelHostedBy))
+	return relatedAll[*normgraph.Forum](ctx, r.Resolver, obj.ID, initiativeHostedBy)
 }
 
 // LeadCountries is the resolver for the leadCountries field.
 func (r *initiativeResolver) LeadCountries(ctx context.Context, obj *normgraph.Initiative) ([]*normgraph.Country, error) {
-	return relatedAll[*normgraph.Country](ctx, obj.ID, in(normgraph.RelLeads))
+	return relatedAll[*normgraph.Country](ctx, r.Resolver, obj.ID, initiativeLeadCountries)
 }
 
 // Node is the resolver for the node field.

@@ -18,22 +18,22 @@ func (r *normResolver) Sources(ctx context.Context, obj *normgraph.Norm) ([]*nor
 
 // Priorities is the resolver for the priorities field.
 func (r *normResolver) Priorities(ctx context.Context, obj *normgraph.Norm) ([]*normgraph.Priority, error) {
-	return relatedAll[*normgraph.Priority](ctx, obj.ID, out(normgraph.RelSupports))
+	return relatedAll[*normgraph.Priority](ctx, r.Resolver, obj.ID, normPriorities)
 }
 
 // AffirmedBy is the resolver for the affirmedBy field.
 func (r *normResolver) AffirmedBy(ctx context.Context, obj *normgraph.Norm, first *int, after *string) (*normgraph.Page, error) {
-	return r.related(ctx, obj.ID, in(normgraph.RelAffirms), first, after)
+	return r.related(ctx, obj.ID, normAffirmedBy, first, after)
 }
 
 // PromotedBy is the resolver for the promotedBy field.
 func (r *normResolver) PromotedBy(ctx context.Context, obj *normgraph.Norm, first *int, after *string) (*normgraph.Page, error) {
-	return r.related(ctx, obj.ID, in(normgraph.RelPromotes), first, after)
+	return r.related(ctx, obj.ID, normPromotedBy, first, after)
 }
 
 // Endorsers is the resolver for the endorsers field.
 func (r *normResolver) Endorsers(ctx context.Context, obj *normgraph.Norm, asOf *normgraph.Date, first *int, after *string) (*normgraph.Page, error) {
-	t := in(normgraph.RelEndorses)
+	t := normEndorsers
 	t.AsOf = asOf
 	return r.related(ctx, obj.ID, t, first, after)
 }

@@ -18,21 +18,21 @@ func (r *priorityResolver) Sources(ctx context.Context, obj *normgraph.Priority)
 
 // Fora is the resolver for the fora field.
 func (r *priorityResolver) Fora(ctx context.Context, obj *normgraph.Priority, filter *normgraph.Filter, first *int, after *string) (*normgraph.Page, error) {
-	t := in(normgraph.RelAdvances)
-	t.Kind, t.Filter = normgraph.KindForum, orEmpty(filter)
+	t := priorityFora
+	t.Filter = orEmpty(filter)
 	return r.related(ctx, obj.ID, t, first, after)
 }
 
 // Initiatives is the resolver for the initiatives field.
 func (r *priorityResolver) Initiatives(ctx context.Context, obj *normgraph.Priority, filter *normgraph.Filter, first *int, after *string) (*normgraph.Page, error) {
-	t := in(normgraph.RelAdvances)
-	t.Kind, t.Filter = normgraph.KindInitiative, orEmpty(filter)
+	t := priorityInitiatives
+	t.Filter = orEmpty(filter)
 	return r.related(ctx, obj.ID, t, first, after)
 }
 
 // Norms is the resolver for the norms field.
 func (r *priorityResolver) Norms(ctx context.Context, obj *normgraph.Priority, filter *normgraph.Filter, first *int, after *string) (*normgraph.Page, error) {
-	t := in(normgraph.RelSupports)
+	t := priorityNorms
 	t.Filter = orEmpty(filter)
 	return r.related(ctx, obj.ID, t, first, after)
 }

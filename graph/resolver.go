@@ -84,7 +84,11 @@ func (r *Resolver) related(ctx context.Context, id string, t normgraph.Traversal
 		// load with count fields such as memberCount.
 		p.First = 0
 	}
-	return l.Related(ctx, id, t, p)
+	var then []loader.Next
+	if p.First != 0 && l.Prefetches() {
+		then = r.lookahead(ctx)
+	}
+	return l.Related(ctx, id, t, p, then)
 }
 
 // onlyTotalCount reports whether the connection field being resolved
@@ -93,7 +97,10 @@ func onlyTotalCount(ctx context.Context) bool {
 	if graphql.GetFieldContext(ctx) == nil {
 		return false
 	}
-	fields := graphql.CollectFieldsCtx(ctx, nil)
+	return selectsOnlyTotalCount(graphql.CollectFieldsCtx(ctx, nil))
+}
+
+func selectsOnlyTotalCount(fields []graphql.CollectedField) bool {
 	for _, f := range fields {
 		if f.Name != "totalCount" && f.Name != "__typename" {
 			return false
@@ -108,7 +115,7 @@ func (r *Resolver) count(ctx context.Context, id string, t normgraph.Traversal) 
 	if err != nil {
 		return 0, err
 	}
-	p, err := l.Related(ctx, id, t, normgraph.PageArgs{First: 0})
+	p, err := l.Related(ctx, id, t, normgraph.PageArgs{First: 0}, nil)
 	if err != nil {
 		return 0, err
 	}
@@ -117,12 +124,16 @@ func (r *Resolver) count(ctx context.Context, id string, t normgraph.Traversal) 
 
 // relatedAll answers a plain list field (not a connection) that follows a
 // relationship from id: every far end, in list order.
-func relatedAll[T normgraph.Node](ctx context.Context, id string, t normgraph.Traversal) ([]T, error) {
+func relatedAll[T normgraph.Node](ctx context.Context, r *Resolver, id string, t normgraph.Traversal) ([]T, error) {
 	l, err := loaders(ctx)
 	if err != nil {
 		return nil, err
 	}
-	p, err := l.Related(ctx, id, t, normgraph.PageArgs{First: normgraph.Unlimited})
+	var then []loader.Next
+	if l.Prefetches() {
+		then = r.lookahead(ctx)
+	}
+	p, err := l.Related(ctx, id, t, normgraph.PageArgs{First: normgraph.Unlimited}, then)
 	if err != nil {
 		return nil, err
 	}

@@ -11,6 +11,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -35,10 +36,29 @@ const maxBatchKeys = 10_000
 // Loaders are the dataloaders of one request. Create one per request: they
 // cache what they load for the life of the request.
 type Loaders struct {
-	all *dataloadgen.Loader[key, value]
+	all      *dataloadgen.Loader[key, value]
+	prefetch bool
 
 	mu    sync.Mutex
 	specs map[string]relatedSpec
+}
+
+// Option configures Loaders.
+type Option func(*Loaders)
+
+// Prefetching makes Related pass its then on to the store, so that a store
+// that batches natively answers the next levels of a nested query in the
+// same round trip. Without it then is ignored: for a store in memory,
+// working out the next levels ahead costs more than it saves.
+func Prefetching() Option { return func(l *Loaders) { l.prefetch = true } }
+
+// Next is a page to fetch ahead from every far end of another page: the
+// traversal and page arguments a resolver one level down will ask for, and
+// what to fetch ahead from its own far ends.
+type Next struct {
+	Traversal normgraph.Traversal
+	Page      normgraph.PageArgs
+	Then      []Next
 }
 
 type keyKind uint8
@@ -70,15 +90,21 @@ type value struct {
 type relatedSpec struct {
 	Traversal normgraph.Traversal
 	Page      normgraph.PageArgs
+	// then is not part of the key: the same page asked with different
+	// lookahead is one load, which fetches ahead what any of them asked.
+	then []Next
 }
 
 // New returns fresh loaders over store that batch keys arriving within wait.
 // With no wait (zero or less) a batch holds the keys that arrive before its
 // goroutine runs: the choice for an in-process store, where a batch saves no
 // round trip and the window would only add latency.
-func New(store normgraph.Store, wait time.Duration) *Loaders {
+func New(store normgraph.Store, wait time.Duration, opts ...Option) *Loaders {
 	wait = max(wait, 0)
 	l := &Loaders{specs: map[string]relatedSpec{}}
+	for _, o := range opts {
+		o(l)
+	}
 	l.all = dataloadgen.NewLoader(func(ctx context.Context, keys []key) ([]value, []error) {
 		return l.fetch(ctx, store, keys)
 	}, dataloadgen.WithWait(wait), dataloadgen.WithBatchCapacity(maxBatchKeys))
@@ -112,8 +138,9 @@ func (l *Loaders) fetch(ctx context.Context, store normgraph.Store, keys []key) 
 				specIdx[k.spec] = r
 				l.mu.Lock()
 				s := l.specs[k.spec]
+				then := requests(s.then) // a copy: register may merge into s.then
 				l.mu.Unlock()
-				b.Related = append(b.Related, normgraph.RelatedRequest{Traversal: s.Traversal, Page: s.Page})
+				b.Related = append(b.Related, normgraph.RelatedRequest{Traversal: s.Traversal, Page: s.Page, Then: then})
 			}
 			at[i] = pos{r, len(b.Related[r].IDs)}
 			b.Related[r].IDs = append(b.Related[r].IDs, k.id)
@@ -122,6 +149,9 @@ func (l *Loaders) fetch(ctx context.Context, store normgraph.Store, keys []key) 
 	res, err := normgraph.RunBatch(ctx, store, b)
 	if err != nil {
 		return nil, fanErr(err, len(keys))
+	}
+	for r, rr := range res.Related {
+		l.prime(b.Related[r].Then, rr.Then)
 	}
 	vals := make([]value, len(keys))
 	var errs []error
@@ -235,18 +265,94 @@ func (l *Loaders) Country(ctx context.Context, code string) (*normgraph.Country,
 	return v.country, err
 }
 
-// Related loads one page of the far ends of t from id.
-func (l *Loaders) Related(ctx context.Context, id string, t normgraph.Traversal, page normgraph.PageArgs) (*normgraph.Page, error) {
+// Prefetches reports whether Related passes its then on (see Prefetching).
+func (l *Loaders) Prefetches() bool { return l.prefetch }
+
+// Related loads one page of the far ends of t from id. With Prefetching,
+// the pages then describes are fetched in the same batch from every far end
+// of that page, and kept for the resolvers one level down.
+func (l *Loaders) Related(ctx context.Context, id string, t normgraph.Traversal, page normgraph.PageArgs, then []Next) (*normgraph.Page, error) {
 	s := relatedSpec{Traversal: t, Page: page}
 	spec, err := s.key()
 	if err != nil {
 		return nil, err
 	}
+	if !l.prefetch {
+		then = nil
+	}
 	l.mu.Lock()
-	l.specs[spec] = s
+	l.register(spec, s, then)
 	l.mu.Unlock()
 	v, err := l.all.Load(ctx, key{kind: relatedKey, id: id, spec: spec})
 	return v.page, err
+}
+
+// register records the arguments behind spec, adding then to what is
+// already to be fetched ahead with it. l.mu must be held.
+func (l *Loaders) register(spec string, s relatedSpec, then []Next) {
+	if old, ok := l.specs[spec]; ok {
+		s.then = old.then
+	}
+	s.then = merge(s.then, then)
+	l.specs[spec] = s
+}
+
+// merge adds to have the entries of add it lacks, and merges the lookahead
+// of those it has.
+func merge(have, add []Next) []Next {
+	for _, n := range add {
+		k, err := relatedSpec{Traversal: n.Traversal, Page: n.Page}.key()
+		if err != nil {
+			continue
+		}
+		i := slices.IndexFunc(have, func(h Next) bool {
+			hk, err := relatedSpec{Traversal: h.Traversal, Page: h.Page}.key()
+			return err == nil && hk == k
+		})
+		if i < 0 {
+			have = append(have, n)
+			continue
+		}
+		have[i].Then = merge(have[i].Then, n.Then)
+	}
+	return have
+}
+
+// requests turns lookahead into the store's form.
+func requests(then []Next) []normgraph.RelatedRequest {
+	if len(then) == 0 {
+		return nil
+	}
+	out := make([]normgraph.RelatedRequest, len(then))
+	for i, n := range then {
+		out[i] = normgraph.RelatedRequest{Traversal: n.Traversal, Page: n.Page, Then: requests(n.Then)}
+	}
+	return out
+}
+
+// prime caches the pages a batch fetched ahead under the keys the
+// resolvers one level down will ask for. A part the store did not answer
+// (or answered with an error) is left to those resolvers.
+func (l *Loaders) prime(then []normgraph.RelatedRequest, results []normgraph.ThenResult) {
+	for k, tr := range results {
+		if k >= len(then) || tr.Err != nil || tr.Pages == nil {
+			continue
+		}
+		s := relatedSpec{Traversal: then[k].Traversal, Page: then[k].Page}
+		spec, err := s.key()
+		if err != nil {
+			continue
+		}
+		l.mu.Lock()
+		if _, ok := l.specs[spec]; !ok {
+			l.specs[spec] = s
+		}
+		l.mu.Unlock()
+		for id, p := range tr.Pages {
+			l.all.Prime(key{kind: relatedKey, id: id, spec: spec}, value{page: p})
+		}
+		l.prime(then[k].Then, tr.Then)
+	}
 }
 
 // key is the canonical encoding of s. Most connections carry no filter,

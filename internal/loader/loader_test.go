@@ -47,7 +47,7 @@ func loadAll(l *loader.Loaders, fora []string, ts []normgraph.Traversal) ([]*nor
 	var wg sync.WaitGroup
 	for i, f := range fora {
 		wg.Go(func() {
-			pages[i], errs[i] = l.Related(context.Background(), f, ts[i%len(ts)], normgraph.PageArgs{First: 50})
+			pages[i], errs[i] = l.Related(context.Background(), f, ts[i%len(ts)], normgraph.PageArgs{First: 50}, nil)
 		})
 	}
 	wg.Wait()
@@ -151,7 +151,7 @@ func TestMixedLoadsShareOneBatch(t *testing.T) {
 	wg.Go(func() { ent, entErr = l.Entity(ctx, "osce") })
 	wg.Go(func() { country, countryErr = l.Country(ctx, "US") })
 	wg.Go(func() { node, nodeErr = l.Node(ctx, "src-fact-sheet") })
-	wg.Go(func() { _, relErr = l.Related(ctx, "osce", members, normgraph.PageArgs{First: 5}) })
+	wg.Go(func() { _, relErr = l.Related(ctx, "osce", members, normgraph.PageArgs{First: 5}, nil) })
 	wg.Wait()
 	if len(s.batches) != 1 {
 		t.Fatalf("%d batches, want 1: %+v", len(s.batches), s.batches)

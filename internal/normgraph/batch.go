@@ -34,6 +34,12 @@ type RelatedRequest struct {
 	IDs       []string
 	Traversal Traversal
 	Page      PageArgs
+	// Then asks, in the same batch, for the next level of a nested query:
+	// each request of Then (whose IDs are ignored) is answered from every
+	// node on this request's pages. A query that follows relationships
+	// three levels deep can so be answered in one round trip instead of
+	// one per level.
+	Then []RelatedRequest
 }
 
 // IsEmpty reports whether b asks for nothing.
@@ -64,6 +70,16 @@ type BatchResult struct {
 type RelatedResult struct {
 	Pages []*Page
 	Err   error
+	// Then answers the request's Then, aligned with it.
+	Then []ThenResult
+}
+
+// ThenResult answers one request of a RelatedRequest's Then: the page from
+// each node on the parent request's pages, by node id, or Err.
+type ThenResult struct {
+	Pages map[string]*Page
+	Err   error
+	Then  []ThenResult
 }
 
 // RunBatch answers b with s.Batch when s is a Batcher, and with BatchEach
@@ -104,6 +120,43 @@ func BatchEach(ctx context.Context, s Store, b Batch) (*BatchResult, error) {
 	}
 	for i, r := range b.Related {
 		res.Related[i].Pages, res.Related[i].Err = s.Related(ctx, r.IDs, r.Traversal, r.Page)
+		if res.Related[i].Err == nil {
+			res.Related[i].Then = thenEach(ctx, s, res.Related[i].Pages, r.Then)
+		}
 	}
 	return res, nil
+}
+
+// thenEach answers reqs from the nodes on pages, one Related call each.
+func thenEach(ctx context.Context, s Store, pages []*Page, reqs []RelatedRequest) []ThenResult {
+	if len(reqs) == 0 {
+		return nil
+	}
+	var ids []string
+	seen := map[string]bool{}
+	for _, p := range pages {
+		if p == nil {
+			continue
+		}
+		for _, e := range p.Edges {
+			if id := e.Node.NodeID(); !seen[id] {
+				seen[id] = true
+				ids = append(ids, id)
+			}
+		}
+	}
+	out := make([]ThenResult, len(reqs))
+	for k, r := range reqs {
+		ps, err := s.Related(ctx, ids, r.Traversal, r.Page)
+		if err != nil {
+			out[k].Err = err
+			continue
+		}
+		out[k].Pages = make(map[string]*Page, len(ids))
+		for j, id := range ids {
+			out[k].Pages[id] = ps[j]
+		}
+		out[k].Then = thenEach(ctx, s, ps, r.Then)
+	}
+	return out
 }

@@ -98,7 +98,7 @@ func New(cfg Config) http.Handler {
 
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", limitInFlight(lim.MaxInFlight, m,
-		limitBody(lim.MaxBodyBytes, withLoaders(store, batchWait(cfg), gql))))
+		limitBody(lim.MaxBodyBytes, withLoaders(store, batchWait(cfg), loaderOptions(cfg), gql))))
 	mux.HandleFunc("GET /livez", func(w http.ResponseWriter, _ *http.Request) {
 		writeText(w, http.StatusOK, "ok\n")
 	})
@@ -127,15 +127,24 @@ func batchWait(cfg Config) time.Duration {
 	}
 }
 
+// loaderOptions: a store that batches natively is asked for the next
+// levels of a nested query ahead, in the same round trip.
+func loaderOptions(cfg Config) []loader.Option {
+	if isBatcher(cfg.Store) {
+		return []loader.Option{loader.Prefetching()}
+	}
+	return nil
+}
+
 func isBatcher(s normgraph.Store) bool {
 	_, ok := s.(normgraph.Batcher)
 	return ok
 }
 
 // withLoaders installs fresh dataloaders in every request's context.
-func withLoaders(store normgraph.Store, wait time.Duration, next http.Handler) http.Handler {
+func withLoaders(store normgraph.Store, wait time.Duration, opts []loader.Option, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		next.ServeHTTP(w, r.WithContext(loader.With(r.Context(), loader.New(store, wait))))
+		next.ServeHTTP(w, r.WithContext(loader.With(r.Context(), loader.New(store, wait, opts...))))
 	})
 }
 

@@ -82,13 +82,21 @@ func (s *Store) Batch(ctx context.Context, b normgraph.Batch) (*normgraph.BatchR
 		if len(r.IDs) == 0 {
 			continue
 		}
-		rels = append(rels, relPart{i, relatedCall(newQuery(), r, "r")})
+		var text strings.Builder
+		relatedCalls(newQuery(), r, "r", "", func(_, call string, _ func(*neo4j.Record) error) { text.WriteString(call) }, nil)
+		rels = append(rels, relPart{i, text.String()})
 	}
 	slices.SortStableFunc(rels, func(a, b relPart) int { return cmp.Compare(a.text, b.text) })
 	for j, p := range rels {
 		r, col := b.Related[p.i], fmt.Sprintf("r%d", j)
-		out := res.Related[p.i].Pages
-		add(col+", "+col+nodesSuffix, relatedCall(q, r, col), func(rec *neo4j.Record) error { return decodeRelated(rec, col, r, out) })
+		rr := &res.Related[p.i]
+		rr.Then = relatedCalls(q, r, col, "", add, func(rec *neo4j.Record) error {
+			pages, err := decodeRelated(rec, col, r.Traversal)
+			for i, id := range r.IDs {
+				rr.Pages[i] = pages[id]
+			}
+			return err
+		})
 	}
 
 	if len(calls) > 0 {
@@ -238,6 +246,38 @@ func farLabel(t normgraph.Traversal) string {
 	return ""
 }
 
+// relatedCalls adds to a batch (through add) the call that answers r,
+// decoded by decode, and after it the calls that answer r.Then from the
+// far ends that call finds, each level under the column name of the one
+// above it with its index appended. It returns the results the decoders of
+// r.Then fill in. parents is "" when r's parents are r.IDs, otherwise the
+// column that holds them, the far ends of the level above.
+func relatedCalls(q *query, r normgraph.RelatedRequest, col, parents string,
+	add func(col, call string, decode func(*neo4j.Record) error), decode func(*neo4j.Record) error) []normgraph.ThenResult {
+	add(col+", "+col+nodesSuffix, relatedCall(q, r, col, parents), decode)
+	if len(r.Then) == 0 {
+		return nil
+	}
+	then := make([]normgraph.ThenResult, len(r.Then))
+	for k, next := range r.Then {
+		tr, nextCol := &then[k], fmt.Sprintf("%s_%d", col, k)
+		if err := next.Traversal.Validate(); err != nil {
+			tr.Err = err
+			continue
+		}
+		if err := next.Page.Validate(); err != nil {
+			tr.Err = err
+			continue
+		}
+		tr.Then = relatedCalls(q, next, nextCol, col+nodesSuffix, add, func(rec *neo4j.Record) error {
+			var err error
+			tr.Pages, err = decodeRelated(rec, nextCol, next.Traversal)
+			return err
+		})
+	}
+	return then
+}
+
 // relatedCall follows r from each of its ids and pages every parent on its
 // own: a list in column col of {pid, total, before, page} maps, one per
 // parent that exists (before counts the items at or before the cursor, page
@@ -256,7 +296,7 @@ func farLabel(t normgraph.Traversal) string {
 // rows in the same (sortKey, id) order; which one runs is decided per
 // parent inside the statement, from its degree (read without expanding)
 // and the kind's node and relationship counts (from the count store).
-func relatedCall(q *query, r normgraph.RelatedRequest, col string) string {
+func relatedCall(q *query, r normgraph.RelatedRequest, col, parents string) string {
 	t, page := r.Traversal, r.Page
 	typ := relType[t.Type]
 	// Every relationship joins two :Entity nodes (Seed writes no other), so
@@ -266,7 +306,6 @@ func relatedCall(q *query, r normgraph.RelatedRequest, col string) string {
 	if t.Kind != "" {
 		far = ":" + kindLabel[t.Kind]
 	}
-	ids := q.bind(distinct(r.IDs))
 	arrow, bare, farBare := "-[r:%s]->", "-[:%s]->", "<-[:%s]-"
 	if t.Direction == normgraph.Incoming {
 		arrow, bare, farBare = "<-[r:%s]-", "<-[:%s]-", "-[:%s]->"
@@ -362,24 +401,29 @@ func relatedCall(q *query, r normgraph.RelatedRequest, col string) string {
 		row = fmt.Sprintf("{pid: pid, total: %s, before: %s, page: []}", total, before)
 		nodes = fmt.Sprintf("count(*) AS unused RETURN %s, [] AS %s%s", col, col, nodesSuffix)
 	}
-	return fmt.Sprintf("CALL () { UNWIND %s AS pid MATCH (p:%s {id: pid}) %s WITH collect(%s) AS %s, %s }",
-		ids, labelEntity, strings.Join(calls, " "), row, col, nodes)
+	// Each parent is found once: by the id index, or as a node the level
+	// above already holds.
+	from := fmt.Sprintf("CALL () { UNWIND %s AS pid MATCH (p:%s {id: pid})", q.bind(distinct(r.IDs)), labelEntity)
+	if parents != "" {
+		from = fmt.Sprintf("CALL (%[1]s) { UNWIND %[1]s AS p WITH p.id AS pid, p", parents)
+	}
+	return fmt.Sprintf("%s %s WITH collect(%s) AS %s, %s }", from, strings.Join(calls, " "), row, col, nodes)
 }
 
 // nodesSuffix names the column of a relatedCall that holds its far ends.
 const nodesSuffix = "n"
 
-// decodeRelated decodes column col of a relatedCall into out, aligned with
-// r.IDs; parents that do not exist stay nil.
-func decodeRelated(rec *neo4j.Record, col string, r normgraph.RelatedRequest, out []*normgraph.Page) error {
-	typ := relType[r.Traversal.Type]
+// decodeRelated decodes column col of a relatedCall: the page of each
+// parent that exists, by its id.
+func decodeRelated(rec *neo4j.Record, col string, t normgraph.Traversal) (map[string]*normgraph.Page, error) {
+	typ := relType[t.Type]
 	items, _, err := neo4j.GetRecordValue[[]any](rec, col)
 	if err != nil {
-		return fmt.Errorf("related %s: %w", typ, err)
+		return nil, fmt.Errorf("related %s: %w", typ, err)
 	}
 	nodes, _, err := neo4j.GetRecordValue[[]any](rec, col+nodesSuffix)
 	if err != nil {
-		return fmt.Errorf("related %s: %w", typ, err)
+		return nil, fmt.Errorf("related %s: %w", typ, err)
 	}
 	// Each far end is decoded once however many pages hold it; pages share
 	// the Entity, as memstore's pages share its graph's.
@@ -387,11 +431,11 @@ func decodeRelated(rec *neo4j.Record, col string, r normgraph.RelatedRequest, ou
 	for _, v := range nodes {
 		n, err := asNode(v)
 		if err != nil {
-			return fmt.Errorf("related %s: %w", typ, err)
+			return nil, fmt.Errorf("related %s: %w", typ, err)
 		}
 		e, err := decodeEntity(n)
 		if err != nil {
-			return fmt.Errorf("related %s: %w", typ, err)
+			return nil, fmt.Errorf("related %s: %w", typ, err)
 		}
 		byElement[n.ElementId] = e
 	}
@@ -399,11 +443,11 @@ func decodeRelated(rec *neo4j.Record, col string, r normgraph.RelatedRequest, ou
 	for _, v := range items {
 		m, ok := v.(map[string]any)
 		if !ok {
-			return fmt.Errorf("related %s: want a map, got %T", typ, v)
+			return nil, fmt.Errorf("related %s: want a map, got %T", typ, v)
 		}
 		pid, ok := m["pid"].(string)
 		if !ok {
-			return fmt.Errorf("related %s: pid is %T", typ, m["pid"])
+			return nil, fmt.Errorf("related %s: pid is %T", typ, m["pid"])
 		}
 		p, err := pageFrom(m, func(v any) (normgraph.Node, *normgraph.Relation, error) {
 			pair, ok := v.([]any)
@@ -420,21 +464,18 @@ func decodeRelated(rec *neo4j.Record, col string, r normgraph.RelatedRequest, ou
 				return nil, nil, fmt.Errorf("far end %v not among the nodes", pair[1])
 			}
 			from, to := pid, e.NodeID()
-			if r.Traversal.Direction == normgraph.Incoming {
+			if t.Direction == normgraph.Incoming {
 				from, to = to, from
 			}
 			relation, err := decodeRelation(rel.Type, from, to, rel.Props)
 			return e, relation, err
 		})
 		if err != nil {
-			return fmt.Errorf("related %s of %q: %w", typ, pid, err)
+			return nil, fmt.Errorf("related %s of %q: %w", typ, pid, err)
 		}
 		byParent[pid] = p
 	}
-	for i, id := range r.IDs {
-		out[i] = byParent[id]
-	}
-	return nil
+	return byParent, nil
 }
 
 // pageFrom builds a Page from a {total, before, page} map.

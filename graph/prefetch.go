@@ -1,0 +1,146 @@
+package graph
+
+import (
+	"context"
+	"encoding/json"
+	"math"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/normgraph/normgraph/internal/loader"
+	"github.com/normgraph/normgraph/internal/normgraph"
+)
+
+// implementors are the type conditions each node type satisfies, as the
+// generated executor collects its fields.
+var implementors = map[string][]string{
+	"Country":    countryImplementors,
+	"Forum":      forumImplementors,
+	"Initiative": initiativeImplementors,
+	"Norm":       normImplementors,
+	"Priority":   priorityImplementors,
+}
+
+// connectionImplementors are the same for a node type's connection and edge.
+var connectionImplementors = map[string][2][]string{
+	"Country":    {countryConnectionImplementors, countryEdgeImplementors},
+	"Forum":      {forumConnectionImplementors, forumEdgeImplementors},
+	"Initiative": {initiativeConnectionImplementors, initiativeEdgeImplementors},
+	"Norm":       {normConnectionImplementors, normEdgeImplementors},
+}
+
+// lookahead works out, from the selection of the relationship field being
+// resolved, the pages the resolvers below it will ask for, so that a store
+// that batches natively fetches them with this one (loader.Prefetching):
+// a three-level traversal then costs one round trip, not three. It follows
+// connections (through edges { node }), plain lists and counts whose
+// arguments need no decoding (`first` alone). A field with asOf, a filter
+// or a cursor is left to its resolver, with everything below it; a page
+// fetched ahead that no resolver asks for (a skipped branch) costs only
+// its share of the statement.
+func (r *Resolver) lookahead(ctx context.Context) []loader.Next {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil || fc.Field.Field == nil {
+		return nil
+	}
+	f, ok := relFields[fc.Object+"."+fc.Field.Name]
+	if !ok {
+		return nil
+	}
+	return r.below(graphql.GetOperationContext(ctx), fc.Field.Selections, f)
+}
+
+// below returns the lookahead of the relationship fields selected on the
+// far ends of f, whose selection is sel.
+func (r *Resolver) below(op *graphql.OperationContext, sel ast.SelectionSet, f relField) []loader.Next {
+	var nodes []ast.SelectionSet
+	switch f.shape {
+	case listField:
+		nodes = append(nodes, sel)
+	case connectionField:
+		conn, ok := connectionImplementors[f.node]
+		if !ok {
+			return nil
+		}
+		for _, e := range graphql.CollectFields(op, sel, conn[0]) {
+			if e.Name != "edges" {
+				continue
+			}
+			for _, n := range graphql.CollectFields(op, e.Selections, conn[1]) {
+				if n.Name == "node" {
+					nodes = append(nodes, n.Selections)
+				}
+			}
+		}
+	}
+	var out []loader.Next
+	for _, s := range nodes {
+		for _, c := range graphql.CollectFields(op, s, implementors[f.node]) {
+			child, ok := relFields[f.node+"."+c.Name]
+			if !ok {
+				continue
+			}
+			page, ok := r.plainPage(op, c, child)
+			if !ok {
+				continue
+			}
+			next := loader.Next{Traversal: child.t, Page: page}
+			if page.First != 0 {
+				next.Then = r.below(op, c.Selections, child)
+			}
+			out = append(out, next)
+		}
+	}
+	return out
+}
+
+// plainPage returns the page arguments field c's resolver will ask for,
+// if its arguments are plain (see lookahead).
+func (r *Resolver) plainPage(op *graphql.OperationContext, c graphql.CollectedField, f relField) (normgraph.PageArgs, bool) {
+	var first *int
+	for name, v := range c.ArgumentMap(op.Variables) {
+		switch {
+		case v == nil || v == "" && name == "after":
+		case name == "first" && f.shape == connectionField:
+			n, ok := asInt(v)
+			if !ok {
+				return normgraph.PageArgs{}, false
+			}
+			first = &n
+		default:
+			return normgraph.PageArgs{}, false
+		}
+	}
+	switch f.shape {
+	case countField:
+		return normgraph.PageArgs{First: 0}, true
+	case listField:
+		return normgraph.PageArgs{First: normgraph.Unlimited}, true
+	}
+	p, err := r.pageArgs(first, nil)
+	if err != nil {
+		return p, false
+	}
+	if selectsOnlyTotalCount(graphql.CollectFields(op, c.Selections, nil)) {
+		p.First = 0
+	}
+	return p, true
+}
+
+// asInt reads an Int argument: an int64 literal, or a variable as the
+// transport decoded it.
+func asInt(v any) (int, bool) {
+	switch n := v.(type) {
+	case int:
+		return n, true
+	case int64:
+		return int(n), n >= math.MinInt32 && n <= math.MaxInt32
+	case json.Number:
+		i, err := n.Int64()
+		return int(i), err == nil && i >= math.MinInt32 && i <= math.MaxInt32
+	case float64:
+		return int(n), n == math.Trunc(n) && n >= math.MinInt32 && n <= math.MaxInt32
+	}
+	return 0, false
+}
