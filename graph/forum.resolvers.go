@@ -62,7 +62,7 @@ func (r *queryResolver) Fora(ctx context.Context, filter *normgraph.Filter, firs
 
 // Forum is the resolver for the forum field.
 func (r *queryResolver) Forum(ctx context.Context, id string) (*normgraph.Forum, error) {
-	return entity[*normgraph.Forum](ctx, id)
+	return rootEntity[*normgraph.Forum](ctx, r.Resolver, id)
 }
 
 // Forum returns ForumResolver implementation.

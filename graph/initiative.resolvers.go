@@ -67,7 +67,7 @@ func (r *queryResolver) Initiatives(ctx context.Context, filter *normgraph.Filte
 
 // Initiative is the resolver for the initiative field.
 func (r *queryResolver) Initiative(ctx context.Context, id string) (*normgraph.Initiative, error) {
-	return entity[*normgraph.Initiative](ctx, id)
+	return rootEntity[*normgraph.Initiative](ctx, r.Resolver, id)
 }
 
 // Initiative returns InitiativeResolver implementation.

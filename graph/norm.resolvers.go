@@ -55,7 +55,7 @@ func (r *queryResolver) Norms(ctx context.Context, filter *normgraph.Filter, fir
 
 // Norm is the resolver for the norm field.
 func (r *queryResolver) Norm(ctx context.Context, id string) (*normgraph.Norm, error) {
-	return entity[*normgraph.Norm](ctx, id)
+	return rootEntity[*normgraph.Norm](ctx, r.Resolver, id)
 }
 
 // Norm returns NormResolver implementation.

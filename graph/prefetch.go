@@ -51,6 +51,20 @@ func (r *Resolver) lookahead(ctx context.Context) []loader.Next {
 	return r.below(graphql.GetOperationContext(ctx), fc.Field.Selections, f)
 }
 
+// lookaheadObject is lookahead for a root field that returns one node:
+// the relationship fields selected on that node.
+func (r *Resolver) lookaheadObject(ctx context.Context) []loader.Next {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil || fc.Field.Field == nil || fc.Field.Definition == nil {
+		return nil
+	}
+	node := fc.Field.Definition.Type.Name()
+	if _, ok := implementors[node]; !ok {
+		return nil
+	}
+	return r.below(graphql.GetOperationContext(ctx), fc.Field.Selections, relField{shape: listField, node: node})
+}
+
 // below returns the lookahead of the relationship fields selected on the
 // far ends of f, whose selection is sel.
 func (r *Resolver) below(op *graphql.OperationContext, sel ast.SelectionSet, f relField) []loader.Next {

@@ -54,7 +54,7 @@ func (r *queryResolver) Priorities(ctx context.Context) ([]*normgraph.Priority, 
 
 // Priority is the resolver for the priority field.
 func (r *queryResolver) Priority(ctx context.Context, id string) (*normgraph.Priority, error) {
-	return entity[*normgraph.Priority](ctx, id)
+	return rootEntity[*normgraph.Priority](ctx, r.Resolver, id)
 }
 
 // Priority returns PriorityResolver implementation.

@@ -146,6 +146,16 @@ func relatedAll[T normgraph.Node](ctx context.Context, r *Resolver, id string, t
 	return out, nil
 }
 
+// rootEntity answers a root field that looks an entity up by id. With a
+// store that batches natively, the relationship fields selected on it are
+// fetched with it, in the same round trip (see lookahead).
+func rootEntity[T normgraph.Entity](ctx context.Context, r *Resolver, id string) (T, error) {
+	if l := loader.For(ctx); l != nil && l.Prefetches() {
+		l.Ahead(ctx, id, r.lookaheadObject(ctx))
+	}
+	return entity[T](ctx, id)
+}
+
 // entity loads one entity of the Go type T by id; nil when unknown or of another kind.
 func entity[T normgraph.Entity](ctx context.Context, id string) (T, error) {
 	var zero T

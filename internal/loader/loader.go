@@ -287,6 +287,27 @@ func (l *Loaders) Related(ctx context.Context, id string, t normgraph.Traversal,
 	return v.page, err
 }
 
+// Ahead starts loading, in the batch being collected, the pages then
+// describes from id, without waiting for them: a root field so fetches the
+// relationship fields of its node with the node itself, and their
+// resolvers find the pages in the cache.
+func (l *Loaders) Ahead(ctx context.Context, id string, then []Next) {
+	if !l.prefetch {
+		return
+	}
+	for _, n := range then {
+		s := relatedSpec{Traversal: n.Traversal, Page: n.Page}
+		spec, err := s.key()
+		if err != nil {
+			continue
+		}
+		l.mu.Lock()
+		l.register(spec, s, n.Then)
+		l.mu.Unlock()
+		l.all.LoadThunk(ctx, key{kind: relatedKey, id: id, spec: spec})
+	}
+}
+
 // register records the arguments behind spec, adding then to what is
 // already to be fetched ahead with it. l.mu must be held.
 func (l *Loaders) register(spec string, s relatedSpec, then []Next) {
