@@ -121,7 +121,7 @@ func (l *loader) row(at pos, rec []string, types map[string]normgraph.RelationTy
 		l.problem(at.file, at.line, "since %s is after until %s", since, until)
 		ok = false
 	}
-	var role string
+	var role, note string
 	if s := rec[colRole]; s != "" {
 		if strings.TrimSpace(s) == "" {
 			l.problem(at.file, at.line, "role: must not be blank")
@@ -134,15 +134,11 @@ func (l *loader) row(at pos, rec []string, types map[string]normgraph.RelationTy
 	if !ok {
 		return
 	}
-	rel := l.newRelation()
-	*rel = normgraph.Relation{
-		Type: t, From: from.id, To: to.id,
-		Since: since, Until: until, Role: role, SourceIDs: srcs,
-	}
 	if s := rec[colNote]; s != "" {
-		rel.Note = strings.Clone(s)
+		note = l.intern(s)
 	}
-	l.addRel(rel, from, to, at)
+	props := l.prop(relProps{since: since, until: until, role: role, note: note})
+	l.addRel(from, t, to, props, srcs, at)
 }
 
 func (l *loader) csvDate(at pos, label, s string) (*normgraph.Date, bool) {
@@ -157,16 +153,16 @@ func (l *loader) csvDate(at pos, label, s string) (*normgraph.Date, bool) {
 	return d, true
 }
 
-// csvSources resolves a ";"-separated list of source ids. Rows of a long
-// list usually cite the same sources, so each distinct list is resolved
-// once and its slice shared.
-func (l *loader) csvSources(at pos, s string) ([]string, bool) {
-	if ids, ok := l.srcSets[s]; ok {
-		return ids, true
+// csvSources resolves a ";"-separated list of source ids into an index of
+// loader.srcLists. Rows of a long list usually cite the same sources, so
+// each distinct list is resolved once and shared.
+func (l *loader) csvSources(at pos, s string) (uint32, bool) {
+	if i, ok := l.csvSrcIdx[s]; ok {
+		return i, true
 	}
 	if s == "" {
 		l.problem(at.file, at.line, "missing required field \"sources\"")
-		return nil, false
+		return 0, false
 	}
 	parts := strings.Split(s, ";")
 	ids := make([]string, 0, len(parts))
@@ -190,10 +186,12 @@ func (l *loader) csvSources(at pos, s string) ([]string, bool) {
 		ids = append(ids, src.id)
 	}
 	if !ok {
-		return nil, false
+		return 0, false
 	}
-	l.srcSets[strings.Clone(s)] = ids
-	return ids, true
+	i := uint32(len(l.srcLists))
+	l.srcLists = append(l.srcLists, ids)
+	l.csvSrcIdx[strings.Clone(s)] = i
+	return i, true
 }
 
 func containsStr(list []string, s string) bool {

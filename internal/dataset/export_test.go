@@ -11,8 +11,8 @@ func LoadOrder(fsys fs.FS) ([]string, error) {
 		return nil, err
 	}
 	ids := make([]string, len(l.rels))
-	for i, r := range l.rels {
-		ids[i] = r.rel.ID()
+	for i := range l.rels {
+		ids[i] = l.relationID(&l.rels[i].relKey)
 	}
 	return ids, nil
 }

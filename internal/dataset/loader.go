@@ -3,6 +3,7 @@ package dataset
 import (
 	"cmp"
 	"fmt"
+	"iter"
 	"slices"
 	"strings"
 
@@ -46,22 +47,46 @@ type idRef struct {
 // pendingRel is a relationship from YAML, waiting for the index to resolve
 // its far end and its own sources.
 type pendingRel struct {
-	rel   *normgraph.Relation
 	owner *entry
+	to    string // as written
+	typ   normgraph.RelationType
+	props uint32
 	field string  // YAML key, for messages: "memberOf"
 	at    pos     // the ref item
 	own   []idRef // nil: inherits the owner's sources
+	// inherited are the owner's sources, for own == nil.
+	inherited []string
 	// orphan says the owner cites no sources, so there is nothing to inherit.
 	orphan bool
 }
 
-// relRec is a resolved relationship and where it was defined; seq keeps the
-// order of definition so that the earlier of two duplicates is "first".
+// relRec is a resolved relationship and where it was defined.
+//
+// It is the loader's only per-relationship memory, 24 bytes where a
+// *normgraph.Relation takes 128: the ends and type are in key, the other
+// values are indices into tables of distinct values. At a million
+// relationships that is what keeps the loader's peak, and the peak of a
+// server that builds its store from Stream, low; the Relations are built
+// only as they are handed out.
 type relRec struct {
-	rel *normgraph.Relation
-	key uint64 // see rankEntities
-	at  pos
-	seq int32
+	relKey
+	at pos
+}
+
+// relKey is a relRec without its position, which only validation needs:
+// the valid relationships wait to be handed out as 16 bytes each.
+type relKey struct {
+	key   uint64 // see rankEntities
+	props uint32 // index into loader.props
+	srcs  uint32 // index into loader.srcLists
+}
+
+// relProps is one distinct combination of a relationship's dates, role and
+// note: far fewer than relationships, as generated and curated data repeat
+// them a great deal.
+type relProps struct {
+	since, until *normgraph.Date
+	role, note   string
 }
 
 // loader holds the state of one Load call.
@@ -76,15 +101,30 @@ type loader struct {
 	byID    map[string]*entry
 	pending []pendingRel
 	rels    []relRec
+	// valid are the relationships once validated, in canonical order.
+	valid []relKey
 
 	// Caches: a generated dataset repeats the same dates, roles and source
 	// lists over and over; sharing them saves most of the allocations.
-	dates   map[string]*normgraph.Date
-	strs    map[string]string
-	srcSets map[string][]string
-	slab    []normgraph.Relation
+	dates map[string]*normgraph.Date
+	strs  map[string]string
+	// props and srcLists are the distinct property combinations and source
+	// lists relRec refers to. csvSrcIdx is keyed by a CSV row's sources
+	// field as written, so that a field met before is not split again;
+	// yamlSrcIdx by the ids joined with ";". Apart, as an owner's sources
+	// that YAML relationships inherit are not checked as a row's are, and
+	// must not let a row skip its checks.
+	props      []relProps
+	propIdx    map[relProps]uint32
+	srcLists   [][]string
+	csvSrcIdx  map[string]uint32
+	yamlSrcIdx map[string]uint32
 
 	typeRank map[normgraph.RelationType]uint64
+	// The inverse of the ranks: the ids and types to rebuild a
+	// relationship from its key.
+	byFromRank, byToRank []string
+	typeByRank           []normgraph.RelationType
 
 	// prioritiesAt is where the first priorities list starts, to anchor
 	// "missing priority" problems.
@@ -99,7 +139,10 @@ func newLoader() *loader {
 		byID:    map[string]*entry{},
 		dates:   map[string]*normgraph.Date{},
 		strs:    map[string]string{},
-		srcSets: map[string][]string{},
+		propIdx: map[relProps]uint32{},
+
+		csvSrcIdx:  map[string]uint32{},
+		yamlSrcIdx: map[string]uint32{},
 
 		typeRank: map[normgraph.RelationType]uint64{},
 	}
@@ -154,14 +197,29 @@ func (l *loader) intern(s string) string {
 	return v
 }
 
-// newRelation hands out relations from slabs: one allocation per thousand
-// relationships instead of one each.
-func (l *loader) newRelation() *normgraph.Relation {
-	if len(l.slab) == cap(l.slab) {
-		l.slab = make([]normgraph.Relation, 0, 1024)
+// prop returns the index of a property combination, adding it. The strings
+// must be the loader's own (interned), as the table keeps them.
+func (l *loader) prop(p relProps) uint32 {
+	if i, ok := l.propIdx[p]; ok {
+		return i
 	}
-	l.slab = l.slab[:len(l.slab)+1]
-	return &l.slab[len(l.slab)-1]
+	i := uint32(len(l.props))
+	l.props = append(l.props, p)
+	l.propIdx[p] = i
+	return i
+}
+
+// yamlSources returns the index of a YAML relationship's source list,
+// adding it.
+func (l *loader) yamlSources(ids []string) uint32 {
+	key := strings.Join(ids, ";")
+	if i, ok := l.yamlSrcIdx[key]; ok {
+		return i
+	}
+	i := uint32(len(l.srcLists))
+	l.srcLists = append(l.srcLists, ids)
+	l.yamlSrcIdx[key] = i
+	return i
 }
 
 // register adds a parsed source or entity; the index is built later, in file
@@ -300,18 +358,15 @@ func (l *loader) checkPriority(e *entry, p *normgraph.Priority) {
 func (l *loader) resolvePending() {
 	for i := range l.pending {
 		p := &l.pending[i]
-		r := p.rel
 		ok := true
-		to := l.lookupEntity(p.at, p.field, r.To)
+		to := l.lookupEntity(p.at, p.field, p.to)
 		if to == nil {
 			ok = false
-		} else {
-			r.To = to.id
-			if err := normgraph.CheckEndpoints(r.Type, p.owner.kind, to.kind); err != nil {
-				l.problem(p.at.file, p.at.line, "%s: %q is a %s: %v", p.field, to.id, to.spec.one, err)
-				ok = false
-			}
+		} else if err := normgraph.CheckEndpoints(p.typ, p.owner.kind, to.kind); err != nil {
+			l.problem(p.at.file, p.at.line, "%s: %q is a %s: %v", p.field, to.id, to.spec.one, err)
+			ok = false
 		}
+		srcs := p.inherited
 		if p.own != nil {
 			ids := make([]string, 0, len(p.own))
 			for _, s := range p.own {
@@ -321,16 +376,17 @@ func (l *loader) resolvePending() {
 					ok = false
 				}
 			}
-			r.SourceIDs = ids
+			srcs = ids
 		}
 		if p.own == nil && p.orphan {
-			l.problem(p.at.file, p.at.line, "relationship %q has no sources: cite some here or on %s", r.ID(), p.owner.what())
+			l.problem(p.at.file, p.at.line, "relationship %q has no sources: cite some here or on %s",
+				normgraph.RelationID(p.owner.id, p.typ, p.to), p.owner.what())
 			ok = false
 		}
 		// The relationships of a duplicate definition are checked but not
 		// kept: each would only echo the duplicate id as a duplicate triple.
 		if ok && l.byID[p.owner.id] == p.owner {
-			l.addRel(r, p.owner, to, p.at)
+			l.addRel(p.owner, p.typ, to, p.props, l.yamlSources(srcs), p.at)
 		}
 	}
 	l.pending = nil
@@ -350,40 +406,69 @@ func (l *loader) rankEntities() {
 		}
 	}
 	slices.SortFunc(ents, func(a, b *entry) int { return compareParts(a.id, b.id) })
+	l.byFromRank = make([]string, len(ents))
 	for i, e := range ents {
 		e.fromRank = uint32(i)
+		l.byFromRank[i] = e.id
 	}
 	slices.SortFunc(ents, func(a, b *entry) int { return strings.Compare(a.id, b.id) })
+	l.byToRank = make([]string, len(ents))
 	for i, e := range ents {
 		e.toRank = uint32(i)
+		l.byToRank[i] = e.id
 	}
 	types := slices.Clone(normgraph.RelationTypes)
 	slices.SortFunc(types, func(a, b normgraph.RelationType) int { return compareParts(string(a), string(b)) })
 	for i, t := range types {
 		l.typeRank[t] = uint64(i)
 	}
+	l.typeByRank = types
 }
 
 // compareParts compares a+":" with b+":" without building them.
 func compareParts(a, b string) int { return normgraph.CompareIDPart(a, b) }
 
 // addRel records a resolved relationship between two indexed entities.
-func (l *loader) addRel(r *normgraph.Relation, from, to *entry, at pos) {
-	key := uint64(from.fromRank)<<36 | l.typeRank[r.Type]<<32 | uint64(to.toRank)
-	l.rels = append(l.rels, relRec{rel: r, key: key, at: at, seq: int32(len(l.rels))})
+func (l *loader) addRel(from *entry, t normgraph.RelationType, to *entry, props, srcs uint32, at pos) {
+	key := uint64(from.fromRank)<<36 | l.typeRank[t]<<32 | uint64(to.toRank)
+	l.rels = append(l.rels, relRec{relKey{key: key, props: props, srcs: srcs}, at})
+}
+
+// relation fills dst with the relationship r records. The strings, dates
+// and source list are shared with every other relationship that has them.
+func (l *loader) relation(r *relKey, dst *normgraph.Relation) {
+	p := &l.props[r.props]
+	*dst = normgraph.Relation{
+		Type:  l.typeByRank[r.key>>32&0xf],
+		From:  l.byFromRank[r.key>>36],
+		To:    l.byToRank[uint32(r.key)],
+		Since: p.since, Until: p.until, Role: p.role, Note: p.note,
+		SourceIDs: l.srcLists[r.srcs],
+	}
+}
+
+// relationID is the id of the relationship r records.
+func (l *loader) relationID(r *relKey) string {
+	return normgraph.RelationID(l.byFromRank[r.key>>36], l.typeByRank[r.key>>32&0xf], l.byToRank[uint32(r.key)])
 }
 
 // sortRelations puts the relationships in canonical order and reports
 // duplicate (from, type, to) triples, which the order makes adjacent.
+//
+// Among duplicates the earliest definition is "first": the position says
+// which, since relationships are recorded in order of file (YAML files, in
+// the order their ids were given, then CSV files) and, within a file, of
+// line; a YAML entity lists each type under one key. Duplicates on one line
+// have the same message whichever comes first.
 func (l *loader) sortRelations() {
 	slices.SortFunc(l.rels, func(a, b relRec) int {
-		return cmp.Or(cmp.Compare(a.key, b.key), cmp.Compare(a.seq, b.seq))
+		return cmp.Or(cmp.Compare(a.key, b.key), cmp.Compare(a.at.file, b.at.file), cmp.Compare(a.at.line, b.at.line))
 	})
 	out := l.rels[:0]
 	var first relRec
 	for i, r := range l.rels {
 		if i > 0 && r.key == first.key {
-			l.problem(r.at.file, r.at.line, "duplicate relationship %q (first defined at %s)", r.rel.ID(), l.where(first.at))
+			l.problem(r.at.file, r.at.line, "duplicate relationship %q (first defined at %s)", l.relationID(&r.relKey), l.where(first.at))
 			continue
 		}
 		first = r
@@ -392,8 +477,25 @@ func (l *loader) sortRelations() {
 	l.rels = out
 }
 
-// dataset assembles the validated data in canonical order.
-func (l *loader) dataset() *normgraph.Dataset {
+// release drops what only reading and checking needed, once the data is
+// valid: the indexes and caches are some tens of megabytes at a million
+// relationships, and the relationships outlive them (see Stream).
+func (l *loader) release() {
+	l.byID, l.fileIDs, l.byKey = nil, nil, nil
+	l.dates, l.strs, l.propIdx, l.csvSrcIdx, l.yamlSrcIdx = nil, nil, nil, nil, nil
+	l.pending = nil
+	// A third less to keep while a store is built from them (8 MB at a
+	// million relationships), for a copy made while little else is live.
+	l.valid = make([]relKey, len(l.rels))
+	for i := range l.rels {
+		l.valid[i] = l.rels[i].relKey
+	}
+	l.rels = nil
+}
+
+// head is the validated dataset without its relationships, in file order.
+// The loader keeps nothing of it: what is left is what relations needs.
+func (l *loader) head() *normgraph.Dataset {
 	ds := &normgraph.Dataset{}
 	for _, e := range l.entries {
 		switch v := e.node.(type) {
@@ -403,10 +505,42 @@ func (l *loader) dataset() *normgraph.Dataset {
 			ds.Entities = append(ds.Entities, v)
 		}
 	}
-	ds.Relations = make([]*normgraph.Relation, len(l.rels))
-	for i, r := range l.rels {
-		ds.Relations[i] = r.rel
+	l.entries = nil
+	return ds
+}
+
+// relations yields the relationships in canonical order, each built in
+// the same Relation; once all are handed out, the records are dropped, so
+// that what a consumer builds from them does not add up with them.
+func (l *loader) relations() iter.Seq[*normgraph.Relation] {
+	return func(yield func(*normgraph.Relation) bool) {
+		var r normgraph.Relation
+		for i := range l.valid {
+			l.relation(&l.valid[i], &r)
+			if !yield(&r) {
+				return
+			}
+		}
+		l.valid = nil
 	}
+}
+
+// dataset assembles the validated data in canonical order.
+func (l *loader) dataset() *normgraph.Dataset {
+	ds := l.head()
+	// In slabs: one allocation per thousand relationships instead of one
+	// each.
+	ds.Relations = make([]*normgraph.Relation, len(l.valid))
+	var slab []normgraph.Relation
+	for i := range l.valid {
+		if len(slab) == 0 {
+			slab = make([]normgraph.Relation, min(1024, len(l.valid)-i))
+		}
+		l.relation(&l.valid[i], &slab[0])
+		ds.Relations[i] = &slab[0]
+		slab = slab[1:]
+	}
+	l.valid = nil
 	// The relations are sorted already, which Sort detects in linear time;
 	// calling it keeps the canonical order defined in one place.
 	ds.Sort()

@@ -650,19 +650,17 @@ func (l *loader) build(fid int32, spec *kindSpec, v *values) {
 		}
 		refs, _ := v.conv[i].([]rawRef)
 		for _, ref := range refs {
-			r := l.newRelation()
-			*r = normgraph.Relation{
-				Type: f.rel, From: id, To: ref.to,
-				Since: ref.since, Until: ref.until, Role: ref.role, Note: ref.note,
+			p := pendingRel{
+				owner: e, to: ref.to, typ: f.rel, field: f.name, at: pos{fid, ref.line},
+				props: l.prop(relProps{since: ref.since, until: ref.until, role: l.intern(ref.role), note: l.intern(ref.note)}),
 			}
-			p := pendingRel{rel: r, owner: e, field: f.name, at: pos{fid, ref.line}}
 			if ref.hasSources {
 				p.own = ref.sources
 				if p.own == nil {
 					p.own = []idRef{} // given but invalid: reported already
 				}
 			} else {
-				r.SourceIDs = inherited
+				p.inherited = inherited
 				p.orphan = !cites
 			}
 			l.pending = append(l.pending, p)

@@ -76,19 +76,44 @@ func (d *Dataset) Version() string {
 		relations = slices.Clone(relations)
 		slices.SortFunc(relations, CompareRelations)
 	}
-	e := versionEncoder{h: sha256.New(), buf: make([]byte, 0, versionBufSize)}
-	e.str(versionFormat)
+	v := NewVersionHash()
 	for _, s := range sources {
-		e.source(s)
+		v.Source(s)
 	}
 	for _, en := range entities {
-		e.entity(en)
+		v.Entity(en)
 	}
 	for _, r := range relations {
-		e.relation(r)
+		v.Relation(r)
 	}
-	return hex.EncodeToString(e.sum())[:12]
+	return v.Sum()
 }
+
+// VersionHash computes Dataset.Version from a dataset handed over piece by
+// piece, for a consumer that never holds all of it at once: every source,
+// then every entity, then every relationship, each group in canonical order
+// (see Dataset.Sort). Given in any other order, the pieces hash to another
+// version.
+type VersionHash struct{ e versionEncoder }
+
+// NewVersionHash starts a hash.
+func NewVersionHash() *VersionHash {
+	v := &VersionHash{e: versionEncoder{h: sha256.New(), buf: make([]byte, 0, versionBufSize)}}
+	v.e.str(versionFormat)
+	return v
+}
+
+// Source adds the next source.
+func (v *VersionHash) Source(s *Source) { v.e.source(s) }
+
+// Entity adds the next entity.
+func (v *VersionHash) Entity(e Entity) { v.e.entity(e) }
+
+// Relation adds the next relationship.
+func (v *VersionHash) Relation(r *Relation) { v.e.relation(r) }
+
+// Sum returns the version of everything added.
+func (v *VersionHash) Sum() string { return hex.EncodeToString(v.e.sum())[:12] }
 
 // versionFormat starts every hashed stream, so that a future change of the
 // encoding cannot collide with a dataset hashed by this one.

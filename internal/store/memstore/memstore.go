@@ -151,6 +151,9 @@ func relIndex(t normgraph.RelationType) int {
 // So once the caller drops ds, all of its memory can be collected (at a
 // million relationships, most of it was the relationships), and the caller
 // may modify ds after New without affecting the store.
+//
+// A caller that has the relationships one by one rather than as a Dataset
+// (dataset.Stream) uses a Builder, and never needs them all in memory.
 func New(ds *normgraph.Dataset) (*Store, error) {
 	if ds == nil {
 		return nil, errors.New("memstore: nil dataset")
@@ -158,30 +161,163 @@ func New(ds *normgraph.Dataset) (*Store, error) {
 	if len(ds.Relations) > 1<<31-1 {
 		return nil, errors.New("memstore: too many relations")
 	}
-	s := &Store{}
-	rb := newRelTableBuilder(len(ds.Relations))
-	c := newCopier(rb)
-	if err := s.indexSources(ds.Sources, c); err != nil {
-		return nil, err
-	}
-	if err := s.indexEntities(ds.Entities, c); err != nil {
-		return nil, err
-	}
-	for i, r := range ds.Relations {
+	rels := ds.Relations
+	for i, r := range rels {
 		if r == nil {
 			return nil, fmt.Errorf("memstore: relation %d is nil", i)
 		}
 	}
-	// The version is computed here, once, from the dataset itself (the
-	// store keeps no copy to hash later). It needs nothing from the
-	// indexes: do it alongside them.
-	version := make(chan string, 1)
-	go func() { version <- ds.Version() }()
-
-	byRel, err := s.indexRelations(ds.Relations, rb)
-	if err != nil {
-		return nil, err // the hash finishes on its own; the channel is buffered
+	// Loaded datasets are in canonical order already; checking is linear
+	// and spares cloning and sorting a million pointers.
+	if !slices.IsSortedFunc(rels, normgraph.CompareRelations) {
+		rels = slices.Clone(rels)
+		slices.SortFunc(rels, normgraph.CompareRelations)
 	}
+	b, err := NewBuilder(ds.Sources, ds.Entities, len(rels))
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range rels {
+		if err := b.Add(r); err != nil {
+			return nil, err
+		}
+	}
+	return b.Finish()
+}
+
+// Builder builds a Store from a dataset handed over piece by piece: the
+// sources and entities first (NewBuilder), then each relationship in
+// canonical order (Add), then Finish. It checks what New checks, and what
+// New promises about the dataset holds for every piece: the builder copies
+// what it keeps, so a caller may reuse the Relation it passes to Add.
+//
+// Memory is why it exists: built from dataset.Stream, a store never
+// coexists with a million *normgraph.Relation.
+type Builder struct {
+	s  *Store
+	rb *relTableBuilder
+	vh *normgraph.VersionHash
+
+	counts [numRels]int
+	// prev is the last relationship added, its strings the store's own:
+	// Add requires canonical order, which also makes a duplicate adjacent
+	// to its twin.
+	prev    normgraph.Relation
+	hasPrev bool
+	// Relationships come sorted by From, so remembering the last one
+	// halves the id lookups.
+	lastFrom string
+	f        int32
+	err      error
+}
+
+// NewBuilder starts a store with these sources and entities, in any order;
+// n is how many relationships will be added, to size the store's table
+// (a hint: more or fewer are fine).
+func NewBuilder(sources []*normgraph.Source, entities []normgraph.Entity, n int) (*Builder, error) {
+	if len(entities)*numRels+1 > 1<<31-1 {
+		return nil, errors.New("memstore: too many entities")
+	}
+	s := &Store{}
+	rb := newRelTableBuilder(min(max(n, 0), 1<<31-1))
+	c := newCopier(rb)
+	if err := s.indexSources(sources, c); err != nil {
+		return nil, err
+	}
+	if err := s.indexEntities(entities, c); err != nil {
+		return nil, err
+	}
+	// The version is the hash of the dataset in canonical order, which
+	// the relationships arrive in; the sources and entities may not.
+	vh := normgraph.NewVersionHash()
+	if !slices.IsSortedFunc(sources, func(a, b *normgraph.Source) int { return cmp.Compare(a.ID, b.ID) }) {
+		sources = slices.Clone(sources)
+		slices.SortFunc(sources, func(a, b *normgraph.Source) int { return cmp.Compare(a.ID, b.ID) })
+	}
+	for _, src := range sources {
+		vh.Source(src)
+	}
+	if !slices.IsSortedFunc(entities, func(a, b normgraph.Entity) int { return cmp.Compare(a.NodeID(), b.NodeID()) }) {
+		entities = slices.Clone(entities)
+		slices.SortFunc(entities, func(a, b normgraph.Entity) int { return cmp.Compare(a.NodeID(), b.NodeID()) })
+	}
+	for _, e := range entities {
+		vh.Entity(e)
+	}
+	return &Builder{s: s, rb: rb, vh: vh, f: -1}, nil
+}
+
+// Add copies in the next relationship, which must follow the previous one
+// in canonical order (normgraph.CompareRelations). After an error the
+// builder is done: every later call returns the same error.
+func (b *Builder) Add(r *normgraph.Relation) error {
+	if b.err != nil {
+		return b.err
+	}
+	if err := b.add(r); err != nil {
+		b.err = err
+		return err
+	}
+	return nil
+}
+
+func (b *Builder) add(r *normgraph.Relation) error {
+	s := b.s
+	if r == nil {
+		return fmt.Errorf("memstore: relation %d is nil", len(b.rb.t.rels))
+	}
+	if len(b.rb.t.rels) == 1<<31-1 {
+		return errors.New("memstore: too many relations")
+	}
+	t := relIndex(r.Type)
+	if t < 0 {
+		return fmt.Errorf("memstore: relation %s: unknown type", r.ID())
+	}
+	if b.f < 0 || r.From != b.lastFrom {
+		f, ok := s.byID[r.From]
+		if !ok {
+			return fmt.Errorf("memstore: relation %s: unknown entity %q", r.ID(), r.From)
+		}
+		b.f, b.lastFrom = f, s.ents[f].id
+	}
+	f := b.f
+	o, ok := s.byID[r.To]
+	if !ok {
+		return fmt.Errorf("memstore: relation %s: unknown entity %q", r.ID(), r.To)
+	}
+	if from, to := s.ents[f].kind, s.ents[o].kind; !allowed[t][kindIndex(from)][kindIndex(to)] {
+		return fmt.Errorf("memstore: relation %s: %w", r.ID(), normgraph.CheckEndpoints(r.Type, from, to))
+	}
+	if b.hasPrev {
+		switch c := normgraph.CompareRelations(&b.prev, r); {
+		case c == 0:
+			return fmt.Errorf("memstore: duplicate relation %s", r.ID())
+		case c > 0:
+			return fmt.Errorf("memstore: relation %s comes after %s: want canonical order", r.ID(), b.prev.ID())
+		}
+	}
+	b.prev = normgraph.Relation{Type: normgraph.RelationTypes[t], From: s.ents[f].id, To: s.ents[o].id}
+	b.hasPrev = true
+	b.rb.add(r, f, o, t)
+	b.counts[t]++
+	b.vh.Relation(r)
+	return nil
+}
+
+// Finish indexes the relationships and returns the store; the builder is
+// done afterwards.
+func (b *Builder) Finish() (*Store, error) {
+	if b.err != nil {
+		return nil, b.err
+	}
+	b.err = errors.New("memstore: Finish called twice")
+	s := b.s
+	b.s = nil
+	s.rels = b.rb.finish()
+	b.rb = nil
+	n := len(s.ents)
+	s.out = buildCSR(n, s.rels.rels, s.rank, true)
+	s.in = buildCSR(n, s.rels.rels, s.rank, false)
 	s.indexDegrees()
 	s.search = buildTokenIndex(s.ents)
 
@@ -189,7 +325,11 @@ func New(ds *normgraph.Dataset) (*Store, error) {
 	for k, list := range s.byKind {
 		byKind[normgraph.EntityKinds[k]] = len(list)
 	}
-	s.version = <-version
+	byRel := make(map[normgraph.RelationType]int, numRels)
+	for t, c := range b.counts {
+		byRel[normgraph.RelationTypes[t]] = c
+	}
+	s.version = b.vh.Sum()
 	s.stats = *normgraph.NewStats(byKind, byRel, len(s.sources), s.version)
 	return s, nil
 }
@@ -329,59 +469,6 @@ var allowed = func() (a [numRels][5][5]bool) {
 	}
 	return a
 }()
-
-func (s *Store) indexRelations(rels []*normgraph.Relation, b *relTableBuilder) (map[normgraph.RelationType]int, error) {
-	n, m := len(s.ents), len(rels)
-	if m > 1<<31-1 || n*numRels+1 > 1<<31-1 {
-		return nil, errors.New("memstore: too many relations")
-	}
-	counts := make([]int, numRels)
-	// Relationships come sorted by From (the loader's canonical order), so
-	// remembering the last one halves the id lookups.
-	lastFrom, f := "", int32(-1)
-	for _, r := range rels {
-		t := relIndex(r.Type)
-		if t < 0 {
-			return nil, fmt.Errorf("memstore: relation %s: unknown type", r.ID())
-		}
-		if f < 0 || r.From != lastFrom {
-			var ok bool
-			if f, ok = s.byID[r.From]; !ok {
-				return nil, fmt.Errorf("memstore: relation %s: unknown entity %q", r.ID(), r.From)
-			}
-			lastFrom = r.From
-		}
-		o, ok := s.byID[r.To]
-		if !ok {
-			return nil, fmt.Errorf("memstore: relation %s: unknown entity %q", r.ID(), r.To)
-		}
-		if from, to := s.ents[f].kind, s.ents[o].kind; !allowed[t][kindIndex(from)][kindIndex(to)] {
-			return nil, fmt.Errorf("memstore: relation %s: %w", r.ID(), normgraph.CheckEndpoints(r.Type, from, to))
-		}
-		b.add(r, f, o, t)
-		counts[t]++
-	}
-	s.rels = b.finish()
-
-	s.out = buildCSR(n, s.rels.rels, s.rank, true)
-	s.in = buildCSR(n, s.rels.rels, s.rank, false)
-	// (from, type, to) is unique: within an out bucket sorted by far end,
-	// a duplicate sits next to its twin.
-	for b := 0; b+1 < len(s.out.off); b++ {
-		bucket := s.out.adj[s.out.off[b]:s.out.off[b+1]]
-		for j := 1; j < len(bucket); j++ {
-			if bucket[j].other == bucket[j-1].other {
-				return nil, fmt.Errorf("memstore: duplicate relation %s", s.relationID(bucket[j].rel))
-			}
-		}
-	}
-
-	byRel := make(map[normgraph.RelationType]int, numRels)
-	for t, c := range counts {
-		byRel[normgraph.RelationTypes[t]] = c
-	}
-	return byRel, nil
-}
 
 // buildCSR buckets every relationship by (near end, type), each bucket
 // sorted by the far end's rank; out picks from as the near end, otherwise

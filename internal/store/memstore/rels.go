@@ -61,7 +61,7 @@ type relTable struct {
 	srcLists [][]string
 }
 
-// relTableBuilder deduplicates values while New copies relationships in.
+// relTableBuilder deduplicates values while a Builder copies relationships in.
 type relTableBuilder struct {
 	t       relTable
 	propIdx map[propKey]uint32
@@ -196,7 +196,7 @@ func (b *relTableBuilder) add(r *normgraph.Relation, from, to int32, t int) {
 }
 
 // finish returns the table and drops the deduplication maps, so that they
-// are garbage before New allocates the adjacency indexes.
+// are garbage before Finish allocates the adjacency indexes.
 func (b *relTableBuilder) finish() relTable {
 	t := b.t
 	*b = relTableBuilder{}
