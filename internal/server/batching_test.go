@@ -143,8 +143,8 @@ func TestBatchingOneBatchPerLevel(t *testing.T) {
 // fields below them ahead, all levels deep, in their own query. What cannot
 // be fetched ahead costs one query per level: sources (their ids are on the
 // nodes), a relationship field with asOf, a filter or a cursor (with what
-// is below it), and the fields below country(id:), which may be given an
-// ISO code rather than an id.
+// is below it), and the fields below country(id:) when it is given an ISO
+// code rather than an id.
 var levelQueries = []struct {
 	name    string
 	query   string
@@ -176,6 +176,9 @@ var levelQueries = []struct {
 	    members(first: $m) { edges { node { id ... on Entity { name } ... on Country { endorsedNorms(first: 3) { totalCount } } } } } } } } }
 	  fragment affirmed on Norm { id affirmedBy(first: 2) { totalCount edges { node { acronym } } } }`,
 		map[string]any{"m": 5}, 2},
+	{"country by id, and by code", `{ byID: country(id: "fra") { id memberships(first: 3) { totalCount edges { node { id memberCount } } } }
+	    byCode: country(id: "DE") { id memberships(first: 3) { totalCount edges { node { id memberCount } } } } }`,
+		nil, 2},
 	{"asOf, filter and cursor are not fetched ahead", `query($after: String) { forum(id: "osce") { id
 	    members(first: 4, after: $after) { edges { node { id
 	      memberships(asOf: "2015-01-01", first: 3) { totalCount edges { node { id
