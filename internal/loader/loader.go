@@ -5,6 +5,9 @@
 // arrives in one batch and costs one normgraph.RunBatch: a single round trip
 // for a store that implements normgraph.Batcher (Neo4j), one plain call per
 // part for the others, however many parents and fields the level has.
+// With Prefetching, a batch also carries the levels below it that the
+// resolvers can foresee (Next), so that a store that batches natively
+// answers a nested query in fewer round trips than it has levels.
 package loader
 
 import (
