@@ -151,7 +151,10 @@ func (l *Loaders) fetch(ctx context.Context, store normgraph.Store, keys []key) 
 	}
 	res, err := normgraph.RunBatch(ctx, store, b)
 	if err != nil {
-		return nil, fanErr(err, len(keys))
+		// One value per key even so: dataloadgen passes a lone error on
+		// only for a one-key batch, and reports a batch of several with
+		// fewer values as its own bug, hiding err.
+		return make([]value, len(keys)), fanErr(err, len(keys))
 	}
 	for r, rr := range res.Related {
 		l.prime(b.Related[r].Then, rr.Then)

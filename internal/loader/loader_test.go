@@ -173,3 +173,33 @@ func TestMixedLoadsShareOneBatch(t *testing.T) {
 		t.Errorf("Related error %v, want %v", relErr, s.fail)
 	}
 }
+
+// failingBatcher is a store whose batches fail as a whole, as Neo4j's do
+// when the database is down.
+type failingBatcher struct {
+	normgraph.Store
+	err error
+}
+
+func (f failingBatcher) Batch(context.Context, normgraph.Batch) (*normgraph.BatchResult, error) {
+	return nil, f.err
+}
+
+// A batch that fails as a whole gives its error to every key of it, so
+// that the API can say what happened (the database is down) for each field.
+func TestBatchErrorReachesEveryKey(t *testing.T) {
+	s := failingBatcher{Store: newStore(t), err: errors.New("database down")}
+	l := loader.New(s, 50*time.Millisecond, loader.Prefetching())
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	errs := make([]error, 3)
+	wg.Go(func() { _, errs[0] = l.Entity(ctx, "osce") })
+	wg.Go(func() { _, errs[1] = l.Country(ctx, "US") })
+	wg.Go(func() { _, errs[2] = l.Related(ctx, "osce", members, normgraph.PageArgs{First: 5}, nil) })
+	wg.Wait()
+	for i, err := range errs {
+		if !errors.Is(err, s.err) {
+			t.Errorf("load %d: error %v, want %v", i, err, s.err)
+		}
+	}
+}
