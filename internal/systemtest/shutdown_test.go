@@ -29,10 +29,12 @@ const (
 	// within it.
 	shutdownTimeout = 20 * time.Second
 	// batchWait is the binary's --batch-wait. The dataloaders wait this long
-	// at every nesting level, so each traversal request (three or four
-	// levels) spends 150ms or more inside the server, as against a busy
-	// database: SIGTERM then lands while requests are mid-flight.
-	batchWait = 50 * time.Millisecond
+	// before every batch, so each request of the mix spends at least this
+	// long inside the server (over Neo4j a traversal is one or two batches,
+	// its levels fetched ahead; on the embedded graph one per level), more
+	// than quietBeforeSignal: SIGTERM then lands while requests are
+	// mid-flight.
+	batchWait = 150 * time.Millisecond
 	// quietBeforeSignal is how long no new request starts before SIGTERM,
 	// while the requests already sent stay in flight. It takes out the
 	// HTTP/1.1 race no server can win: a request written onto a keep-alive
