@@ -43,6 +43,15 @@ const privatePassword = "normgraph-systemtest"
 // or, with NORMGRAPH_REQUIRE_NEO4J, fails.
 func startPrivateNeo4j(t *testing.T) *privateNeo4j {
 	t.Helper()
+	n := newPrivateNeo4j(t)
+	n.start(t)
+	return n
+}
+
+// newPrivateNeo4j is startPrivateNeo4j without the start: a home of the
+// test's own, never started, as an offline import into a new home meets it.
+func newPrivateNeo4j(t *testing.T) *privateNeo4j {
+	t.Helper()
 	required := neo4jRequired()
 	unavailable := func(format string, args ...any) {
 		t.Helper()
@@ -105,7 +114,6 @@ func startPrivateNeo4j(t *testing.T) *privateNeo4j {
 		}
 		n.run(t, "stop", 2*time.Minute)
 	})
-	n.start(t)
 	return n
 }
 

@@ -7,6 +7,9 @@
 #                                            # exports NEO4J_URI/USERNAME/PASSWORD
 #   scripts/neo4j/neo4j.sh status            # prints running|stopped; exit 0|3
 #   scripts/neo4j/neo4j.sh stop
+#   eval "$(scripts/neo4j/neo4j.sh import [--data DIR])"
+#                                            # replaces the database with the data files
+#                                            # through Neo4j's offline importer (see usage)
 #
 # Only `start` writes to stdout (the three export lines); all messages go to stderr.
 #
@@ -19,7 +22,13 @@
 #                                  fixed when the store is first created
 #   NORMGRAPH_NEO4J_START_TIMEOUT  seconds to wait for Bolt (default 120)
 #   NORMGRAPH_NEO4J_STOP_TIMEOUT   seconds to wait after SIGTERM before SIGKILL (default 60)
+#   NORMGRAPH_NEO4J_CDS            0: no class-data sharing archive (see cds_jvm_opts);
+#                                  default 1
+#   NORMGRAPH_NEO4J_JAVA_OPTS      extra JVM options for the server (split on spaces),
+#                                  after neo4j.conf's
 #   JAVA_HOME                      Java 17+ to use (else `java` on PATH)
+#   NORMGRAPH_BIN                  normgraph binary for `import` (else normgraph on PATH,
+#                                  else built from this repository with go)
 #
 # Needs Java 17+ and (for the one-time jar download) Maven 3.6.3+.
 set -euo pipefail
@@ -55,12 +64,17 @@ die() { printf 'neo4j.sh: error: %s\n' "$*" >&2; exit 1; }
 
 usage() {
   cat >&2 <<EOF
-usage: $(basename "$0") start|stop|status
+usage: $(basename "$0") start|stop|status|import [normgraph seed flags]
   start   start the local Neo4j $NEO4J_VERSION (or find it running) and print
           export lines for NEO4J_URI, NEO4J_USERNAME, NEO4J_PASSWORD:
             eval "\$($0 start)"
   stop    stop it (SIGTERM, SIGKILL after ${STOP_TIMEOUT}s)
   status  print running|stopped (exit 0 if running, 3 if stopped)
+  import  replace the database with the data files (--data DIR, default the
+          curated data) the fast way: stop the server, normgraph seed --offline
+          (Neo4j's offline importer), start, then normgraph seed to create the
+          indexes (it writes nothing else); prints the export lines as start does:
+            eval "\$($0 import --data DIR)"
 home: $NEO4J_HOME_DIR
 EOF
 }
@@ -251,7 +265,117 @@ build_jvm_opts() {
   xmx="$(sed -n -E 's/^[[:space:]]*server\.memory\.heap\.max_size[[:space:]]*=[[:space:]]*([^[:space:]]+).*/\1/p' "$conf" | tail -n 1)"
   [[ -n "$xms" ]] && JVM_OPTS+=("-Xms$xms")
   [[ -n "$xmx" ]] && JVM_OPTS+=("-Xmx$xmx")
+  if [[ -n "${NORMGRAPH_NEO4J_JAVA_OPTS:-}" ]]; then
+    local extra=()
+    read -r -a extra <<<"$NORMGRAPH_NEO4J_JAVA_OPTS"
+    JVM_OPTS+=("${extra[@]}")
+  fi
+  server_classpath
+  cds_jvm_opts
   return 0
+}
+
+# ---------------------------------------------------------------- class-data sharing
+
+# A freshly started JVM spends seconds of CPU loading, parsing and verifying
+# the ~19,000 classes Neo4j uses before it answers quickly. Class-data sharing
+# (CDS) keeps them, parsed and verified, in an archive that later JVMs map
+# instead: the first server started without an archive writes one when it
+# stops (-XX:ArchiveClassesAtExit: every class that server loaded, so one
+# that seeded and served queries makes a better archive than one that only
+# started), and every later start maps it. An archive is keyed on all that the
+# JVM checks when it maps one (its build, the options, each jar's size and
+# mtime), so new jars, another JDK or other options train a new archive, and
+# -Xshare:auto runs a JVM that still rejects one without it. Archives live
+# beside the jars (in lib/'s physical parent), so private homes with a
+# symlinked lib/ share them. NORMGRAPH_NEO4J_CDS=0 turns this off.
+CDS_ENABLED="${NORMGRAPH_NEO4J_CDS:-1}"
+# What a training server writes at exit: temporary path, final path, then the
+# java command line that validates it (one per line).
+CDS_PENDING="$RUN_DIR/normgraph-neo4j.cds-pending"
+SERVER_CP=""
+LIB_REAL=""
+CDS_DIR=""
+
+# server_classpath sets SERVER_CP and CDS_DIR. lib/ by its physical path, so
+# that every home linking to the same jars finds the same archives.
+server_classpath() {
+  LIB_REAL="$(cd "$LIB_DIR" && pwd -P)"
+  SERVER_CP="$NEO4J_HOME_DIR/plugins/*:$LIB_REAL/*"
+  CDS_DIR="$(dirname "$LIB_REAL")/cds"
+}
+
+# cds_key prints the digest an archive is named by: the JVM build (its
+# libjvm's size and mtime change with every JDK update), the options, and
+# every jar on the class path (size and mtime). Not the home: private homes
+# whose lib/ links to the same jars (and have no plugins) share one archive,
+# since the JVM matches class path entries by the files, not by how the path
+# is spelled.
+cds_key() {
+  local java_real libjvm
+  java_real="$(readlink -f "$JAVA")"
+  libjvm="$(dirname "$java_real")/../lib/server/libjvm.so"
+  {
+    printf '%s\n' "$java_real"
+    if [[ -f "$libjvm" ]]; then stat -L -c '%s %Y' "$libjvm"; else "$JAVA" -version 2>&1; fi
+    printf '%s\n' "${JVM_OPTS[@]}"
+    local jars=()
+    shopt -s nullglob
+    jars=("$NEO4J_HOME_DIR"/plugins/*.jar "$LIB_REAL"/*.jar)
+    shopt -u nullglob
+    ((${#jars[@]} == 0)) || stat -L -c '%n %s %Y' "${jars[@]}" || true
+  } | sha256sum | cut -c1-16
+}
+
+# cds_jvm_opts appends the CDS options to JVM_OPTS: map the archive if there
+# is one, else write one at exit (noted in CDS_PENDING for cds_finish).
+cds_jvm_opts() {
+  [[ "$CDS_ENABLED" != 0 ]] || { rm -f "$CDS_PENDING"; return 0; }
+  cds_finish # of a server that ended without `stop`
+  local key archive
+  key="$(cds_key)"
+  archive="$CDS_DIR/neo4j-$key.jsa"
+  if [[ -f "$archive" ]]; then
+    JVM_OPTS+=("-Xshare:auto" "-XX:SharedArchiveFile=$archive")
+    touch -c "$archive" 2>/dev/null || true # its mtime says when it was last used
+    return 0
+  fi
+  mkdir -p "$CDS_DIR" 2>/dev/null && [[ -w "$CDS_DIR" ]] || return 0
+  # Left by servers killed while writing (writing takes seconds, not minutes).
+  find "$CDS_DIR" -maxdepth 1 -name 'neo4j-*.jsa.*.tmp' -mmin +30 -delete 2>/dev/null || true
+  local tmp="$archive.$$.tmp"
+  printf '%s\n' "$tmp" "$archive" "$JAVA" "${JVM_OPTS[@]}" -cp "$SERVER_CP" >"$CDS_PENDING"
+  JVM_OPTS+=("-XX:ArchiveClassesAtExit=$tmp")
+  log "no class-data archive for these jars and this JVM yet: this server writes one when it stops (into $CDS_DIR)"
+}
+
+# cds_discard drops what a server that failed to start wrote at exit: it
+# covers too little to be worth keeping.
+cds_discard() {
+  [[ -f "$CDS_PENDING" ]] || return 0
+  rm -f "$(head -n 1 "$CDS_PENDING")" "$CDS_PENDING"
+}
+
+# cds_finish installs the archive a training server wrote at exit, once a
+# JVM has mapped it and checked its checksums (a server killed while writing
+# leaves a partial file, which would crash a JVM that maps it), and removes
+# archives unused for a week (of old jars or JDKs: ~120 MB each).
+cds_finish() {
+  [[ -f "$CDS_PENDING" ]] || return 0
+  local lines=() tmp archive
+  mapfile -t lines <"$CDS_PENDING"
+  rm -f "$CDS_PENDING"
+  ((${#lines[@]} > 3)) || return 0
+  tmp="${lines[0]}" archive="${lines[1]}"
+  [[ -f "$tmp" ]] || return 0
+  if "${lines[@]:2}" -Xshare:on "-XX:SharedArchiveFile=$tmp" -XX:+VerifySharedSpaces -version >/dev/null 2>&1; then
+    mv -f "$tmp" "$archive" || { rm -f "$tmp"; return 0; }
+    find "$(dirname "$archive")" -maxdepth 1 -name 'neo4j-*.jsa' -mtime +7 -delete 2>/dev/null || true
+    log "class-data archive written: $archive ($(du -m "$archive" | cut -f1) MB); later starts map it"
+  else
+    rm -f "$tmp"
+    log "warning: the JVM rejected the class-data archive it wrote; the next start writes another"
+  fi
 }
 
 # ---------------------------------------------------------------- commands
@@ -305,8 +429,7 @@ cmd_start() {
   # would otherwise wait for the server to exit.
   (
     cd "$NEO4J_HOME_DIR"
-    exec "${launcher[@]}" nohup "$JAVA" "${JVM_OPTS[@]}" \
-      -cp "$NEO4J_HOME_DIR/plugins/*:$LIB_DIR/*" \
+    exec "${launcher[@]}" nohup "$JAVA" "${JVM_OPTS[@]}" -cp "$SERVER_CP" \
       org.neo4j.server.CommunityEntryPoint \
       --home-dir="$NEO4J_HOME_DIR" --config-dir="$CONF_DIR"
   ) </dev/null >>"$CONSOLE_LOG" 2>&1 9>&- &
@@ -319,6 +442,7 @@ cmd_start() {
       local rc=0
       wait "$pid" || rc=$?
       rm -f "$PID_FILE" "$PORT_FILE"
+      cds_discard
       log_tail
       die "Neo4j exited during startup (exit code $rc)"
     fi
@@ -329,9 +453,11 @@ cmd_start() {
       log_tail
       log "Bolt did not answer within ${START_TIMEOUT}s; stopping the server"
       stop_pid "$pid"
+      cds_discard
       die "Neo4j did not start within ${START_TIMEOUT}s (NORMGRAPH_NEO4J_START_TIMEOUT)"
     fi
-    sleep 0.5
+    # Half a poll interval is lost on average, and a start takes 3-10 s.
+    sleep 0.1
   done
   log "Neo4j $NEO4J_VERSION is up (pid $pid, bolt://127.0.0.1:$BOLT_PORT, $((SECONDS - t0))s)"
   print_exports "$BOLT_PORT"
@@ -365,14 +491,20 @@ cmd_stop() {
   pid="$(server_pid)"
   if [[ -z "$pid" ]]; then
     rm -f "$PID_FILE" "$PORT_FILE"
+    cds_finish
     log "not running"
     return 0
   fi
-  log "stopping Neo4j (pid $pid) ..."
+  if [[ -f "$CDS_PENDING" ]]; then
+    log "stopping Neo4j (pid $pid); it writes its class-data archive as it exits ..."
+  else
+    log "stopping Neo4j (pid $pid) ..."
+  fi
   local t0=$SECONDS
   stop_pid "$pid"
   rm -f "$PID_FILE" "$PORT_FILE"
   log "stopped ($((SECONDS - t0))s)"
+  cds_finish
 }
 
 cmd_status() {
@@ -393,12 +525,48 @@ cmd_status() {
   return 3
 }
 
+# normgraph_cmd sets NG to the normgraph command for `import`.
+NG=()
+normgraph_cmd() {
+  if [[ -n "${NORMGRAPH_BIN:-}" ]]; then
+    NG=("$NORMGRAPH_BIN")
+  elif command -v normgraph >/dev/null 2>&1; then
+    NG=(normgraph)
+  else
+    command -v go >/dev/null 2>&1 || die "no normgraph binary: set NORMGRAPH_BIN, put normgraph on PATH, or install Go to build it"
+    local bin="$NEO4J_HOME_DIR/run/normgraph-import-bin"
+    mkdir -p "$NEO4J_HOME_DIR/run"
+    log "building normgraph for the import ..."
+    (cd "$SCRIPT_DIR/../.." && go build -o "$bin" ./cmd/normgraph) >&2 || die "go build ./cmd/normgraph failed"
+    NG=("$bin")
+  fi
+}
+
+# Offline import: the server must be down while neo4j-admin writes the store;
+# the indexes can only be built by the running server, which the second,
+# online seed does (it finds the graph equal to the data and writes nothing
+# else). Extra arguments go to both seeds (--data DIR, --neo4j-database ...).
+cmd_import() {
+  validate_inputs
+  mkdir -p "$NEO4J_HOME_DIR"
+  normgraph_cmd
+  cmd_stop
+  take_lock
+  find_java
+  ensure_jars
+  "${NG[@]}" seed --offline --neo4j-home "$NEO4J_HOME_DIR" "$@" >&2 || die "offline import failed (see above); the server stays stopped"
+  cmd_start
+  "${NG[@]}" seed --neo4j-uri "bolt://127.0.0.1:$BOLT_PORT" --neo4j-username "$USERNAME" \
+    --neo4j-password "$PASSWORD" "$@" >&2 || die "the server is up, but creating the indexes failed (see above)"
+}
+
 main() {
   local cmd="${1:-}"
   case "$cmd" in
     start) cmd_start ;;
     stop) cmd_stop ;;
     status) cmd_status ;;
+    import) shift; cmd_import "$@" ;;
     -h | --help | help) usage ;;
     *)
       usage

@@ -396,9 +396,15 @@ func (sd *seeder) run(ctx context.Context, ds *normgraph.Dataset) error {
 }
 
 // desired computes the rows and content hashes of ds, and each node's
-// adjacency hash. Relationship hashes are computed on all cores: at a
-// million relationships they are most of Seed's own CPU time.
-func (sd *seeder) desired(ds *normgraph.Dataset) (*plan, error) {
+// adjacency hash.
+func (sd *seeder) desired(ds *normgraph.Dataset) (*plan, error) { return newPlan(ds) }
+
+// newPlan computes what the graph of ds holds: node rows, content hashes
+// and each node's adjacency hash, with every node and relationship in the
+// state "absent". Seed compares it with the graph; Import writes it whole.
+// Relationship hashes are computed on all cores: at a million relationships
+// they are most of Seed's own CPU time.
+func newPlan(ds *normgraph.Dataset) (*plan, error) {
 	ns := len(ds.Sources)
 	n := ns + len(ds.Entities)
 	p := &plan{nodeIndex: make(map[string]int, n), nodes: make([]nodeRow, n)}
@@ -415,7 +421,7 @@ func (sd *seeder) desired(ds *normgraph.Dataset) (*plan, error) {
 			return nil, fmt.Errorf("neo4jstore: seed: entity %q has unknown kind %q", e.NodeID(), e.Base().Kind)
 		}
 	}
-	sd.spread(n, func(lo, hi int) {
+	spread(n, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			if i < ns {
 				p.nodes[i] = sourceRow(ds.Sources[i])
@@ -465,7 +471,7 @@ func (sd *seeder) desired(ds *normgraph.Dataset) (*plan, error) {
 	p.adjHash = make([]int64, n)
 	p.storedAdj = make([]int64, n)
 	p.trusted = make([]bool, n)
-	sd.spread(len(p.rels), func(lo, hi int) {
+	spread(len(p.rels), func(lo, hi int) {
 		var e hashEncoder
 		for i := lo; i < hi; i++ {
 			p.relHash[i] = relationHash(&e, p.rels[i])
@@ -475,7 +481,7 @@ func (sd *seeder) desired(ds *normgraph.Dataset) (*plan, error) {
 		mu  sync.Mutex
 		dup error
 	)
-	sd.spread(n, func(lo, hi int) {
+	spread(n, func(lo, hi int) {
 		var e hashEncoder
 		for i := lo; i < hi; i++ {
 			h, err := p.adjacencyHash(&e, i)
@@ -509,7 +515,7 @@ func (p *plan) relIndexOf(k relKey) (int32, bool) {
 }
 
 // spread runs fn over [0, n) in chunks on all cores.
-func (sd *seeder) spread(n int, fn func(lo, hi int)) {
+func spread(n int, fn func(lo, hi int)) {
 	workers := runtime.GOMAXPROCS(0)
 	chunk := max(1024, (n+workers-1)/workers)
 	var wg sync.WaitGroup
@@ -1021,11 +1027,7 @@ func (sd *seeder) writeNodes(ctx context.Context, p *plan) error {
 		rows := make([]map[string]any, len(idx))
 		for k, i := range idx {
 			rows[k] = p.nodes[i].param()
-			if h := p.adjHash[i]; h != 0 {
-				props := maps.Clone(p.nodes[i].props)
-				props[propAdjHash] = h
-				rows[k]["props"] = props
-			}
+			rows[k]["props"] = p.createdProps(i)
 		}
 		return map[string]any{"rows": rows}, len(rows)
 	}
@@ -1043,6 +1045,18 @@ func (sd *seeder) writeNodes(ctx context.Context, p *plan) error {
 	}
 	sd.mark("write nodes", len(create)+len(update))
 	return nil
+}
+
+// createdProps are the properties of node i as created: its content and,
+// when it has outgoing relationships, its adjacency hash (see writeNodes).
+func (p *plan) createdProps(i int) map[string]any {
+	h := p.adjHash[i]
+	if h == 0 {
+		return p.nodes[i].props
+	}
+	props := maps.Clone(p.nodes[i].props)
+	props[propAdjHash] = h
+	return props
 }
 
 // relStatements are the statements that write relationships, one text for
