@@ -278,17 +278,13 @@ func (l *Loaders) Prefetches() bool { return l.prefetch }
 // the pages then describes are fetched in the same batch from every far end
 // of that page, and kept for the resolvers one level down.
 func (l *Loaders) Related(ctx context.Context, id string, t normgraph.Traversal, page normgraph.PageArgs, then []Next) (*normgraph.Page, error) {
-	s := relatedSpec{Traversal: t, Page: page}
-	spec, err := s.key()
-	if err != nil {
-		return nil, err
-	}
 	if !l.prefetch {
 		then = nil
 	}
-	l.mu.Lock()
-	l.register(spec, s, then)
-	l.mu.Unlock()
+	spec, err := l.register(Next{Traversal: t, Page: page, Then: then})
+	if err != nil {
+		return nil, err
+	}
 	v, err := l.all.Load(ctx, key{kind: relatedKey, id: id, spec: spec})
 	return v.page, err
 }
@@ -302,38 +298,45 @@ func (l *Loaders) Ahead(ctx context.Context, id string, then []Next) {
 		return
 	}
 	for _, n := range then {
-		s := relatedSpec{Traversal: n.Traversal, Page: n.Page}
-		spec, err := s.key()
-		if err != nil {
-			continue
+		if spec, err := l.register(n); err == nil {
+			l.all.LoadThunk(ctx, key{kind: relatedKey, id: id, spec: spec})
 		}
-		l.mu.Lock()
-		l.register(spec, s, n.Then)
-		l.mu.Unlock()
-		l.all.LoadThunk(ctx, key{kind: relatedKey, id: id, spec: spec})
 	}
 }
 
-// register records the arguments behind spec, adding then to what is
-// already to be fetched ahead with it. l.mu must be held.
-func (l *Loaders) register(spec string, s relatedSpec, then []Next) {
+// register returns the key of n's load and records its arguments, adding
+// n.Then to what is already to be fetched ahead with it.
+func (l *Loaders) register(n Next) (string, error) {
+	spec, err := n.key()
+	if err != nil {
+		return "", err
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	s := relatedSpec{Traversal: n.Traversal, Page: n.Page}
 	if old, ok := l.specs[spec]; ok {
 		s.then = old.then
 	}
-	s.then = merge(s.then, then)
+	s.then = merge(s.then, n.Then)
 	l.specs[spec] = s
+	return spec, nil
+}
+
+// key is the key of n's own load, its lookahead left out.
+func (n Next) key() (string, error) {
+	return relatedSpec{Traversal: n.Traversal, Page: n.Page}.key()
 }
 
 // merge adds to have the entries of add it lacks, and merges the lookahead
 // of those it has.
 func merge(have, add []Next) []Next {
 	for _, n := range add {
-		k, err := relatedSpec{Traversal: n.Traversal, Page: n.Page}.key()
+		k, err := n.key()
 		if err != nil {
 			continue
 		}
 		i := slices.IndexFunc(have, func(h Next) bool {
-			hk, err := relatedSpec{Traversal: h.Traversal, Page: h.Page}.key()
+			hk, err := h.key()
 			return err == nil && hk == k
 		})
 		if i < 0 {
@@ -365,16 +368,10 @@ func (l *Loaders) prime(then []normgraph.RelatedRequest, results []normgraph.The
 		if k >= len(then) || tr.Err != nil || tr.Pages == nil {
 			continue
 		}
-		s := relatedSpec{Traversal: then[k].Traversal, Page: then[k].Page}
-		spec, err := s.key()
+		spec, err := l.register(Next{Traversal: then[k].Traversal, Page: then[k].Page})
 		if err != nil {
 			continue
 		}
-		l.mu.Lock()
-		if _, ok := l.specs[spec]; !ok {
-			l.specs[spec] = s
-		}
-		l.mu.Unlock()
 		for id, p := range tr.Pages {
 			l.all.Prime(key{kind: relatedKey, id: id, spec: spec}, value{page: p})
 		}
