@@ -8,9 +8,12 @@
 // With Prefetching, a batch also carries the levels below it that the
 // resolvers can foresee (Next), so that a store that batches natively
 // answers a nested query in fewer round trips than it has levels.
+// With Direct, for a store in memory, nothing is batched: each load is one
+// plain call, still cached for the request.
 package loader
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -39,8 +42,9 @@ const maxBatchKeys = 10_000
 // Loaders are the dataloaders of one request. Create one per request: they
 // cache what they load for the life of the request.
 type Loaders struct {
-	all      *dataloadgen.Loader[key, value]
+	all      cache
 	prefetch bool
+	direct   bool
 
 	mu    sync.Mutex
 	specs map[string]relatedSpec
@@ -54,6 +58,23 @@ type Option func(*Loaders)
 // same round trip. Without it then is ignored: for a store in memory,
 // working out the next levels ahead costs more than it saves.
 func Prefetching() Option { return func(l *Loaders) { l.prefetch = true } }
+
+// Direct makes every load call the store at once, from the resolver's own
+// goroutine, instead of collecting a batch: for a store in memory a batch
+// saves no round trip, and handing each load to a batch goroutine and back
+// is pure overhead. Loads are still cached for the request. Direct ignores
+// the wait given to New. The GraphQL layer also resolves list elements in
+// order, without a goroutine each, when the loaders are direct.
+func Direct() Option { return func(l *Loaders) { l.direct = true } }
+
+// cache is what Loaders use of dataloadgen.Loader; direct implements it
+// without batching.
+type cache interface {
+	Load(ctx context.Context, k key) (value, error)
+	LoadThunk(ctx context.Context, k key) func() (value, error)
+	LoadAll(ctx context.Context, keys []key) ([]value, error)
+	Prime(k key, v value) bool
+}
 
 // Next is a page to fetch ahead from every far end of another page: the
 // traversal and page arguments a resolver one level down will ask for, and
@@ -107,6 +128,13 @@ func New(store normgraph.Store, wait time.Duration, opts ...Option) *Loaders {
 	l := &Loaders{specs: map[string]relatedSpec{}}
 	for _, o := range opts {
 		o(l)
+	}
+	if l.direct {
+		l.all = &direct{
+			one:  func(ctx context.Context, k key) (value, error) { return l.fetchOne(ctx, store, k) },
+			done: map[key]value{},
+		}
+		return l
 	}
 	l.all = dataloadgen.NewLoader(func(ctx context.Context, keys []key) ([]value, []error) {
 		return l.fetch(ctx, store, keys)
@@ -186,6 +214,49 @@ func (l *Loaders) fetch(ctx context.Context, store normgraph.Store, keys []key) 
 		}
 	}
 	return vals, errs
+}
+
+// fetchOne answers one key with one plain store call: what fetch does for a
+// batch of one, without a batch's bookkeeping, which direct loads pay on
+// every field that reaches another node.
+func (l *Loaders) fetchOne(ctx context.Context, store normgraph.Store, k key) (value, error) {
+	ids := []string{k.id}
+	var v value
+	var n int
+	var err error
+	switch k.kind {
+	case entityKey:
+		var es []normgraph.Entity
+		if es, err = store.Entities(ctx, ids); len(es) == 1 {
+			v.entity = es[0]
+		}
+		n = len(es)
+	case sourceKey:
+		var ss []*normgraph.Source
+		if ss, err = store.Sources(ctx, ids); len(ss) == 1 {
+			v.source = ss[0]
+		}
+		n = len(ss)
+	case countryKey:
+		var cs []*normgraph.Country
+		if cs, err = store.CountriesByCode(ctx, ids); len(cs) == 1 {
+			v.country = cs[0]
+		}
+		n = len(cs)
+	case relatedKey:
+		l.mu.Lock()
+		s := l.specs[k.spec]
+		l.mu.Unlock()
+		var ps []*normgraph.Page
+		if ps, err = store.Related(ctx, ids, s.Traversal, s.Page); len(ps) == 1 {
+			v.page = ps[0]
+		}
+		n = len(ps)
+	}
+	if err == nil && n != 1 {
+		err = fmt.Errorf("loader: store returned %d results for 1 id", n)
+	}
+	return v, err
 }
 
 // fanErr repeats one batch error for every key, as dataloadgen expects.
@@ -270,6 +341,10 @@ func (l *Loaders) Country(ctx context.Context, code string) (*normgraph.Country,
 	v, err := l.all.Load(ctx, key{kind: countryKey, id: code})
 	return v.country, err
 }
+
+// Direct reports whether l answers every load at once (see Direct); false
+// for nil, so that code outside a request keeps gqlgen's concurrency.
+func (l *Loaders) Direct() bool { return l != nil && l.direct }
 
 // Prefetches reports whether Related passes its then on (see Prefetching).
 func (l *Loaders) Prefetches() bool { return l.prefetch }
@@ -390,6 +465,72 @@ func (s relatedSpec) key() (string, error) {
 	}
 	b, err := json.Marshal(s)
 	return string(b), err
+}
+
+// direct answers each load with its own fetch and caches what it got, as
+// dataloadgen would; failures are not cached, so a later load retries.
+type direct struct {
+	one func(context.Context, key) (value, error)
+
+	mu   sync.Mutex
+	done map[key]value
+}
+
+var _ cache = (*dataloadgen.Loader[key, value])(nil)
+var _ cache = (*direct)(nil)
+
+func (d *direct) Load(ctx context.Context, k key) (value, error) {
+	d.mu.Lock()
+	v, ok := d.done[k]
+	d.mu.Unlock()
+	if ok {
+		return v, nil
+	}
+	v, err := d.one(ctx, k)
+	if err != nil {
+		return value{}, err
+	}
+	return d.keep(k, v), nil
+}
+
+// keep caches v under k unless a load of k that finished first did, and
+// returns the cached value, so that every resolver of the request sees one
+// value per key.
+func (d *direct) keep(k key, v value) value {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if old, ok := d.done[k]; ok {
+		return old
+	}
+	d.done[k] = v
+	return v
+}
+
+func (d *direct) LoadThunk(ctx context.Context, k key) func() (value, error) {
+	v, err := d.Load(ctx, k)
+	return func() (value, error) { return v, err }
+}
+
+// LoadAll loads the keys one by one: in memory, a batch would save nothing.
+func (d *direct) LoadAll(ctx context.Context, keys []key) ([]value, error) {
+	out := make([]value, len(keys))
+	var failed error
+	for i, k := range keys {
+		v, err := d.Load(ctx, k)
+		failed = cmp.Or(failed, err)
+		out[i] = v
+	}
+	return out, failed
+}
+
+func (d *direct) Prime(k key, v value) bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if _, ok := d.done[k]; ok {
+		return false
+	}
+	d.done[k] = v
+	return true
 }
 
 type ctxKey struct{}

@@ -203,3 +203,81 @@ func TestBatchErrorReachesEveryKey(t *testing.T) {
 		}
 	}
 }
+
+// Direct loads call the store at once, never through Batch, cache what
+// they got for the request, and do not cache a failure.
+func TestDirectLoadsCacheAndRetry(t *testing.T) {
+	s := &batchStore{countingStore: newStore(t)}
+	l := loader.New(s, 50*time.Millisecond, loader.Direct())
+	if !l.Direct() {
+		t.Fatal("Direct() = false for loaders made with loader.Direct")
+	}
+	ctx := context.Background()
+	page := normgraph.PageArgs{First: 5}
+
+	s.fail = errors.New("store down")
+	if _, err := l.Related(ctx, "osce", members, page, nil); !errors.Is(err, s.fail) {
+		t.Fatalf("Related with the store down: error %v, want %v", err, s.fail)
+	}
+	s.fail = nil
+	first, err := l.Related(ctx, "osce", members, page, nil)
+	if err != nil || first == nil || len(first.Edges) != 5 {
+		t.Fatalf("Related after the store came back = %+v, %v; want a page of 5", first, err)
+	}
+	again, err := l.Related(ctx, "osce", members, page, nil)
+	if err != nil || again != first {
+		t.Errorf("second Related = %p, %v; want the cached page %p", again, err, first)
+	}
+	if n := s.related.Load(); n != 2 {
+		t.Errorf("%d Related calls, want 2 (the failure, then one for both loads)", n)
+	}
+
+	start := time.Now()
+	ent, entErr := l.Entity(ctx, "osce")
+	country, countryErr := l.Country(ctx, "US")
+	node, nodeErr := l.Node(ctx, "src-fact-sheet")
+	ents, entsErr := l.Entities(ctx, []string{"nato", "osce", "atlantis"})
+	if waited := time.Since(start); waited >= 50*time.Millisecond {
+		t.Errorf("four direct loads took %v: they waited for the batching window", waited)
+	}
+	if entErr != nil || ent == nil || ent.NodeID() != "osce" {
+		t.Errorf("Entity(osce) = %v, %v", ent, entErr)
+	}
+	if countryErr != nil || country == nil || country.ID != "usa" {
+		t.Errorf("Country(US) = %v, %v", country, countryErr)
+	}
+	if _, ok := node.(*normgraph.Source); nodeErr != nil || !ok || node.NodeID() != "src-fact-sheet" {
+		t.Errorf("Node(src-fact-sheet) = %v, %v; want the source", node, nodeErr)
+	}
+	if entsErr != nil || len(ents) != 3 || ents[0].NodeID() != "nato" || ents[1] != ent || ents[2] != nil {
+		t.Errorf("Entities(nato, osce, atlantis) = %v, %v; want nato, the cached osce, nil", ents, entsErr)
+	}
+	if len(s.batches) != 0 {
+		t.Errorf("direct loads sent %d batches, want none", len(s.batches))
+	}
+	if loader.New(s, 0).Direct() {
+		t.Error("Direct() = true without the option")
+	}
+	var none *loader.Loaders
+	if none.Direct() {
+		t.Error("Direct() = true on nil loaders")
+	}
+}
+
+// Concurrent direct loads of one key give every caller the same value.
+func TestDirectConcurrentLoadsAgree(t *testing.T) {
+	l := loader.New(newStore(t), 0, loader.Direct())
+	pages := make([]*normgraph.Page, 8)
+	var wg sync.WaitGroup
+	for i := range pages {
+		wg.Go(func() {
+			pages[i], _ = l.Related(context.Background(), "nato", members, normgraph.PageArgs{First: 3}, nil)
+		})
+	}
+	wg.Wait()
+	for i, p := range pages {
+		if p == nil || p != pages[0] {
+			t.Fatalf("load %d got page %p, load 0 got %p: want one value per key", i, p, pages[0])
+		}
+	}
+}

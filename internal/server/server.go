@@ -128,12 +128,17 @@ func batchWait(cfg Config) time.Duration {
 }
 
 // loaderOptions: a store that batches natively is asked for the next
-// levels of a nested query ahead, in the same round trip.
+// levels of a nested query ahead, in the same round trip; one in memory is
+// called at once, unless a batching window was asked for.
 func loaderOptions(cfg Config) []loader.Option {
-	if isBatcher(cfg.Store) {
+	switch {
+	case isBatcher(cfg.Store):
 		return []loader.Option{loader.Prefetching()}
+	case batchWait(cfg) <= 0:
+		return []loader.Option{loader.Direct()}
+	default:
+		return nil
 	}
-	return nil
 }
 
 func isBatcher(s normgraph.Store) bool {

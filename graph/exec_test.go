@@ -1,0 +1,135 @@
+package graph
+
+import (
+	"context"
+	"os"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/normgraph/normgraph/internal/loader"
+	"github.com/normgraph/normgraph/internal/store/memstore"
+	"github.com/normgraph/normgraph/internal/store/storetest"
+)
+
+// listCtx is the context of a list field at path "fora", with the
+// request's loaders made with opts.
+func listCtx(t *testing.T, opts ...loader.Option) context.Context {
+	t.Helper()
+	store, err := memstore.New(storetest.Fixture())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := graphql.WithResponseContext(context.Background(), graphql.DefaultErrorPresenter, graphql.DefaultRecover)
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{Field: graphql.CollectedField{Field: &ast.Field{Alias: "fora"}}})
+	return loader.With(ctx, loader.New(store, 0, opts...))
+}
+
+func TestMarshalListInOrderWithDirectLoaders(t *testing.T) {
+	ctx := listCtx(t, loader.Direct())
+	var active, most atomic.Int32
+	var order []int
+	ret := marshalList(ctx, 5, 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		n := active.Add(1)
+		defer active.Add(-1)
+		if n > most.Load() {
+			most.Store(n)
+		}
+		if got := *graphql.GetFieldContext(ctx).Index; got != i {
+			t.Errorf("element %d marshalled with index %d in its context", i, got)
+		}
+		order = append(order, i)
+		time.Sleep(time.Millisecond) // room for a concurrent element to start
+		return graphql.MarshalInt(i)
+	})
+	if most.Load() != 1 {
+		t.Errorf("%d elements marshalled at once, want 1", most.Load())
+	}
+	if len(ret) != 5 || !slices.Equal(order, []int{0, 1, 2, 3, 4}) {
+		t.Errorf("marshalled %d elements in order %v, want 0 to 4 in order", len(ret), order)
+	}
+}
+
+// Without direct loaders every element has its own goroutine, as gqlgen
+// gives it, so that siblings reach the dataloader together: here all five
+// must be running at once to pass the barrier.
+func TestMarshalListConcurrentWithBatchingLoaders(t *testing.T) {
+	ctx := listCtx(t)
+	var barrier sync.WaitGroup
+	barrier.Add(5)
+	all := make(chan struct{})
+	go func() { barrier.Wait(); close(all) }()
+	ret := marshalList(ctx, 5, 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		barrier.Done()
+		select {
+		case <-all:
+			return graphql.MarshalInt(i)
+		case <-time.After(10 * time.Second):
+			t.Errorf("element %d: the other elements never ran beside it", i)
+			return graphql.Null
+		}
+	})
+	if len(ret) != 5 {
+		t.Errorf("%d elements, want 5", len(ret))
+	}
+}
+
+// A panicking element is null, with the panic reported on its path, and
+// the others are marshalled.
+func TestMarshalListRecoversEachElement(t *testing.T) {
+	ctx := listCtx(t, loader.Direct())
+	ret := marshalList(ctx, 3, 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		if i == 1 {
+			panic("element 1 broke")
+		}
+		return graphql.MarshalInt(i)
+	})
+	if ret[1] != graphql.Null || ret[0] == graphql.Null || ret[2] == graphql.Null {
+		t.Errorf("elements %v: want only element 1 null", ret)
+	}
+	errs := graphql.GetErrors(ctx)
+	if len(errs) != 1 || errs[0].Path.String() != "fora[1]" {
+		t.Fatalf("errors %v, want one at fora[1]", errs)
+	}
+}
+
+// newDeferredGroup and withPath give ProcessDeferredGroup the group
+// graphql.NewDeferredGroup would have, path included, when it defers.
+func TestDeferredGroupPathOnlyWhenDeferring(t *testing.T) {
+	ctx := listCtx(t)
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{Field: graphql.CollectedField{Field: &ast.Field{Alias: "members"}}})
+	want := graphql.NewDeferredGroup(ctx)
+	g := newDeferredGroup(ctx)
+	if g.FieldSet == nil || g.Defers == nil || g.Context != ctx {
+		t.Fatalf("group %+v: want a field set, a defers map and the context", g)
+	}
+	if p := withPath(g).Path; p != nil {
+		t.Errorf("path %v for a group that defers nothing, want none computed", p)
+	}
+	g.Defers["later"] = g.FieldSet.NewView()
+	if got := withPath(g).Path.String(); got != want.Path.String() || got != "fora.members" {
+		t.Errorf("path %q, want %q (fora.members)", got, want.Path.String())
+	}
+}
+
+// go generate must have run execpatch over gqlgen's output.
+func TestGeneratedExecutorPatched(t *testing.T) {
+	src, err := os.ReadFile("generated.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, call := range []string{"graphql.MarshalSliceConcurrently(", "graphql.NewDeferredGroup(", "ec.ProcessDeferredGroup(deferred)"} {
+		if strings.Contains(string(src), call) {
+			t.Errorf("generated.go calls %s: run go generate ./graph (execpatch rewrites it)", call)
+		}
+	}
+	if !strings.Contains(string(src), "marshalList(") {
+		t.Error("generated.go never calls marshalList")
+	}
+}
