@@ -7,7 +7,6 @@ package graph
 
 import (
 	"context"
-	"strings"
 
 	"github.com/normgraph/normgraph/internal/normgraph"
 )
@@ -58,18 +57,7 @@ func (r *queryResolver) Countries(ctx context.Context, filter *normgraph.Filter,
 
 // Country is the resolver for the country field.
 func (r *queryResolver) Country(ctx context.Context, id string) (*normgraph.Country, error) {
-	l, err := loaders(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if l.Prefetches() {
-		// An id matches before any ISO code does, and ids are lowercase:
-		// if a country has this id, it is the one the lookup finds, and
-		// its relationship fields can be fetched with it. Given a code,
-		// the pages fetched ahead match no country and cost an index seek.
-		l.Ahead(ctx, strings.ToLower(id), r.lookaheadObject(ctx))
-	}
-	return l.Country(ctx, id)
+	return rootCountry(ctx, r.Resolver, id)
 }
 
 // Country returns CountryResolver implementation.

@@ -23,8 +23,11 @@ import (
 // answers each load at once (loader.Direct) and has nothing to batch; there
 // a goroutine per element, started, its stack grown two or three times as
 // it descends, then dropped, was about 40% of a traversal's CPU.
+//
+// The same holds under a root field whose whole answer was fetched ahead
+// with it (see lookaheadObject): every load below it is a cache hit.
 func marshalList(ctx context.Context, n int, workerLimit int64, omitPanicHandler bool, marshal func(context.Context, int) graphql.Marshaler) graphql.Array {
-	if n <= 1 || !loader.For(ctx).Direct() {
+	if n <= 1 || !inOrder(ctx) {
 		return graphql.MarshalSliceConcurrently(ctx, n, workerLimit, omitPanicHandler, marshal)
 	}
 	ret := make(graphql.Array, n)
@@ -32,6 +35,29 @@ func marshalList(ctx context.Context, n int, workerLimit int64, omitPanicHandler
 		ret[i] = marshalElement(graphql.WithFieldContext(ctx, &graphql.FieldContext{Index: &i}), i, omitPanicHandler, marshal)
 	}
 	return ret
+}
+
+// inOrder reports whether the elements of the list being marshalled can be
+// marshalled one after another without costing round trips.
+func inOrder(ctx context.Context) bool {
+	l := loader.For(ctx)
+	if l.Direct() {
+		return true
+	}
+	if l == nil || !l.Prefetches() {
+		return false
+	}
+	root := rootField(graphql.GetFieldContext(ctx))
+	return root != nil && l.FetchedAhead(root)
+}
+
+// rootField returns the root field fc belongs to: the field context whose
+// parent is the one gqlgen makes for the Query object itself.
+func rootField(fc *graphql.FieldContext) *graphql.FieldContext {
+	for fc != nil && fc.Parent != nil && fc.Parent.Parent != nil {
+		fc = fc.Parent
+	}
+	return fc
 }
 
 // marshalElement recovers a panic as gqlgen does for each element: the

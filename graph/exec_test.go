@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"slices"
 	"strings"
@@ -26,7 +27,8 @@ func listCtx(t *testing.T, opts ...loader.Option) context.Context {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx := graphql.WithResponseContext(context.Background(), graphql.DefaultErrorPresenter, graphql.DefaultRecover)
+	quiet := func(_ context.Context, err any) error { return fmt.Errorf("panic: %v", err) }
+	ctx := graphql.WithResponseContext(context.Background(), graphql.DefaultErrorPresenter, quiet)
 	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{Field: graphql.CollectedField{Field: &ast.Field{Alias: "fora"}}})
 	return loader.With(ctx, loader.New(store, 0, opts...))
 }

@@ -48,26 +48,32 @@ func (r *Resolver) lookahead(ctx context.Context) []loader.Next {
 	if !ok {
 		return nil
 	}
-	return r.below(graphql.GetOperationContext(ctx), fc.Field.Selections, f)
+	then, _ := r.below(graphql.GetOperationContext(ctx), fc.Field.Selections, f)
+	return then
 }
 
 // lookaheadObject is lookahead for a root field that returns one node:
-// the relationship fields selected on that node.
-func (r *Resolver) lookaheadObject(ctx context.Context) []loader.Next {
+// the relationship fields selected on that node. complete reports whether
+// that is everything below the field that reaches another node, so that
+// its whole answer will come from the loaders' cache (see fetchedAhead).
+func (r *Resolver) lookaheadObject(ctx context.Context) (then []loader.Next, complete bool) {
 	fc := graphql.GetFieldContext(ctx)
 	if fc == nil || fc.Field.Field == nil || fc.Field.Definition == nil {
-		return nil
+		return nil, false
 	}
 	node := fc.Field.Definition.Type.Name()
 	if _, ok := implementors[node]; !ok {
-		return nil
+		return nil, false
 	}
 	return r.below(graphql.GetOperationContext(ctx), fc.Field.Selections, relField{shape: listField, node: node})
 }
 
 // below returns the lookahead of the relationship fields selected on the
-// far ends of f, whose selection is sel.
-func (r *Resolver) below(op *graphql.OperationContext, sel ast.SelectionSet, f relField) []loader.Next {
+// far ends of f, whose selection is sel, and whether it covers every field
+// there that loads other nodes: not when a field has arguments that need
+// decoding, nor when sources are selected (they are not fetched ahead).
+func (r *Resolver) below(op *graphql.OperationContext, sel ast.SelectionSet, f relField) (out []loader.Next, complete bool) {
+	complete = true
 	var nodes []ast.SelectionSet
 	switch f.shape {
 	case listField:
@@ -75,38 +81,55 @@ func (r *Resolver) below(op *graphql.OperationContext, sel ast.SelectionSet, f r
 	case connectionField:
 		conn, ok := connectionImplementors[f.node]
 		if !ok {
-			return nil
+			return nil, false
 		}
 		for _, e := range graphql.CollectFields(op, sel, conn[0]) {
 			if e.Name != "edges" {
 				continue
 			}
 			for _, n := range graphql.CollectFields(op, e.Selections, conn[1]) {
-				if n.Name == "node" {
+				switch {
+				case n.Name == "node":
 					nodes = append(nodes, n.Selections)
+				case loadsNodes(n):
+					complete = false
 				}
 			}
 		}
 	}
-	var out []loader.Next
 	for _, s := range nodes {
 		for _, c := range graphql.CollectFields(op, s, implementors[f.node]) {
 			child, ok := relFields[f.node+"."+c.Name]
 			if !ok {
+				complete = complete && !loadsNodes(c)
 				continue
 			}
 			page, ok := r.plainPage(op, c, child)
 			if !ok {
+				complete = false
 				continue
 			}
 			next := loader.Next{Traversal: child.t, Page: page}
 			if page.First != 0 {
-				next.Then = r.below(op, c.Selections, child)
+				var all bool
+				next.Then, all = r.below(op, c.Selections, child)
+				complete = complete && all
 			}
 			out = append(out, next)
 		}
 	}
-	return out
+	return out, complete
+}
+
+// loadsNodes reports whether a field that is not a relationship field
+// (sources) still loads nodes through the loaders.
+func loadsNodes(c graphql.CollectedField) bool {
+	if c.Definition == nil {
+		return false
+	}
+	name := c.Definition.Type.Name()
+	_, entity := implementors[name]
+	return entity || name == "Source" || name == "Node" || name == "Entity"
 }
 
 // plainPage returns the page arguments field c's resolver will ask for,

@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"errors"
+	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
 
@@ -150,10 +151,40 @@ func relatedAll[T normgraph.Node](ctx context.Context, r *Resolver, id string, t
 // store that batches natively, the relationship fields selected on it are
 // fetched with it, in the same round trip (see lookahead).
 func rootEntity[T normgraph.Entity](ctx context.Context, r *Resolver, id string) (T, error) {
-	if l := loader.For(ctx); l != nil && l.Prefetches() {
-		l.Ahead(ctx, id, r.lookaheadObject(ctx))
+	l := loader.For(ctx)
+	if l == nil || !l.Prefetches() {
+		return entity[T](ctx, id)
 	}
-	return entity[T](ctx, id)
+	then, complete := r.lookaheadObject(ctx)
+	l.Ahead(ctx, id, then)
+	v, err := entity[T](ctx, id)
+	if err == nil && complete {
+		l.MarkFetchedAhead(rootField(graphql.GetFieldContext(ctx)))
+	}
+	return v, err
+}
+
+// rootCountry is rootEntity for country(id:), which also takes ISO codes.
+func rootCountry(ctx context.Context, r *Resolver, id string) (*normgraph.Country, error) {
+	l, err := loaders(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !l.Prefetches() {
+		return l.Country(ctx, id)
+	}
+	// An id matches before any ISO code does, and ids are lowercase: if a
+	// country has this id, it is the one the lookup finds, and its
+	// relationship fields can be fetched with it. Given a code, the pages
+	// fetched ahead match no country and cost an index seek.
+	guess := strings.ToLower(id)
+	then, complete := r.lookaheadObject(ctx)
+	l.Ahead(ctx, guess, then)
+	c, err := l.Country(ctx, id)
+	if err == nil && c != nil && c.ID == guess && complete {
+		l.MarkFetchedAhead(rootField(graphql.GetFieldContext(ctx)))
+	}
+	return c, err
 }
 
 // entity loads one entity of the Go type T by id; nil when unknown or of another kind.

@@ -48,6 +48,7 @@ type Loaders struct {
 
 	mu    sync.Mutex
 	specs map[string]relatedSpec
+	ahead map[any]bool
 }
 
 // Option configures Loaders.
@@ -345,6 +346,29 @@ func (l *Loaders) Country(ctx context.Context, code string) (*normgraph.Country,
 // Direct reports whether l answers every load at once (see Direct); false
 // for nil, so that code outside a request keeps gqlgen's concurrency.
 func (l *Loaders) Direct() bool { return l != nil && l.direct }
+
+// MarkFetchedAhead records that everything below a field of the request
+// (field is the GraphQL layer's handle on it) that loads other nodes was
+// fetched ahead: its answer comes from the cache, and sibling resolvers
+// below it need not run together to share a batch.
+func (l *Loaders) MarkFetchedAhead(field any) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.ahead == nil {
+		l.ahead = map[any]bool{}
+	}
+	l.ahead[field] = true
+}
+
+// FetchedAhead reports whether MarkFetchedAhead recorded field; false for nil l.
+func (l *Loaders) FetchedAhead(field any) bool {
+	if l == nil {
+		return false
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.ahead[field]
+}
 
 // Prefetches reports whether Related passes its then on (see Prefetching).
 func (l *Loaders) Prefetches() bool { return l.prefetch }
