@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"strconv"
 	"time"
 )
 
@@ -69,21 +68,28 @@ func (d Date) Time() time.Time { return d.t }
 func (d Date) Before(e Date) bool { return d.t.Before(e.t) }
 
 // String formats d at its precision; "" for the zero Date.
-func (d Date) String() string {
+func (d Date) String() string { return string(d.appendTo(nil)) }
+
+// appendTo appends d at its precision to b.
+func (d Date) appendTo(b []byte) []byte {
 	switch d.prec {
 	case PrecisionYear:
-		return d.t.Format("2006")
+		return d.t.AppendFormat(b, "2006")
 	case PrecisionMonth:
-		return d.t.Format("2006-01")
+		return d.t.AppendFormat(b, "2006-01")
 	case PrecisionDay:
-		return d.t.Format("2006-01-02")
+		return d.t.AppendFormat(b, "2006-01-02")
 	}
-	return ""
+	return b
 }
 
 // MarshalGQL writes d as a GraphQL string (gqlgen's Marshaler contract).
+// A date needs no escaping; answers hold many, so it is written in one
+// piece.
 func (d Date) MarshalGQL(w io.Writer) {
-	_, _ = io.WriteString(w, strconv.Quote(d.String()))
+	var buf [16]byte
+	b := append(d.appendTo(append(buf[:0], '"')), '"')
+	_, _ = w.Write(b)
 }
 
 // UnmarshalGQL reads a GraphQL Date argument (gqlgen's Unmarshaler contract).

@@ -36,6 +36,21 @@ func TestParseDate(t *testing.T) {
 	}
 }
 
+// A Date is a GraphQL string at its own precision; the zero Date an empty one.
+func TestDateMarshalGQL(t *testing.T) {
+	for in, want := range map[string]string{"2011": `"2011"`, "2011-05": `"2011-05"`, "0987-05-16": `"0987-05-16"`, "": `""`} {
+		var d normgraph.Date
+		if in != "" {
+			d = normgraph.MustParseDate(in)
+		}
+		var b strings.Builder
+		d.MarshalGQL(&b)
+		if b.String() != want {
+			t.Errorf("Date(%q).MarshalGQL wrote %s, want %s", in, b.String(), want)
+		}
+	}
+}
+
 func ptr(s string) *normgraph.Date {
 	if s == "" {
 		return nil
