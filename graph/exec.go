@@ -10,9 +10,9 @@ import (
 
 // The functions here stand in for gqlgen calls in the generated executor:
 // go generate rewrites those calls (graph/internal/execpatch). Each does
-// what the call it replaces does, less work that a query of the embedded
-// graph paid for and did not use. Together they took a three-level
-// traversal of the embedded graph from 3.4–4.0 to 1.6–1.8 ms of CPU.
+// what the call it replaces does, less work that a query paid for and did
+// not use. With loader.Direct they took the server CPU of a three-level
+// traversal of the embedded graph from 2.7–4.0 to 1.0–1.5 ms (bench/README.md).
 
 // marshalList marshals a list's elements as graphql.MarshalSliceConcurrently
 // does, in the caller's goroutine when the request's loaders are direct.
