@@ -514,20 +514,21 @@ func (d *direct) Load(ctx context.Context, k key) (value, error) {
 	if err != nil {
 		return value{}, err
 	}
-	return d.keep(k, v), nil
+	v, _ = d.keep(k, v)
+	return v, nil
 }
 
-// keep caches v under k unless a load of k that finished first did, and
-// returns the cached value, so that every resolver of the request sees one
-// value per key.
-func (d *direct) keep(k key, v value) value {
+// keep caches v under k unless k is cached already, and returns the cached
+// value and whether it is v: a load of k that finished first wins, so that
+// every resolver of the request sees one value per key.
+func (d *direct) keep(k key, v value) (value, bool) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if old, ok := d.done[k]; ok {
-		return old
+		return old, false
 	}
 	d.done[k] = v
-	return v
+	return v, true
 }
 
 func (d *direct) LoadThunk(ctx context.Context, k key) func() (value, error) {
@@ -548,13 +549,8 @@ func (d *direct) LoadAll(ctx context.Context, keys []key) ([]value, error) {
 }
 
 func (d *direct) Prime(k key, v value) bool {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if _, ok := d.done[k]; ok {
-		return false
-	}
-	d.done[k] = v
-	return true
+	_, kept := d.keep(k, v)
+	return kept
 }
 
 type ctxKey struct{}
