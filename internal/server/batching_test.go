@@ -179,6 +179,9 @@ var levelQueries = []struct {
 	{"country by id, and by code", `{ byID: country(id: "fra") { id memberships(first: 3) { totalCount edges { node { id memberCount } } } }
 	    byCode: country(id: "DE") { id memberships(first: 3) { totalCount edges { node { id memberCount } } } } }`,
 		nil, 2},
+	{"fetched ahead, many far ends with nothing below them", `{ forum(id: "osce") { id
+	    members(first: 60) { totalCount edges { node { id leads { id } endorsedNorms(first: 2) { totalCount edges { node { id } } } } } } } }`,
+		nil, 1},
 	{"asOf, filter and cursor are not fetched ahead", `query($after: String) { forum(id: "osce") { id
 	    members(first: 4, after: $after) { edges { node { id
 	      memberships(asOf: "2015-01-01", first: 3) { totalCount edges { node { id
