@@ -21,8 +21,8 @@ import (
 // resolvers reach the dataloader together and share a batch: the right
 // thing for Neo4j, where a batch saves round trips. The embedded graph
 // answers each load at once (loader.Direct) and has nothing to batch; there
-// a goroutine per element, started, its stack grown two or three times as
-// it descends, then dropped, was about 40% of a traversal's CPU.
+// the goroutines only cost: growing their stacks two or three times as they
+// descended took a quarter to a third of a traversal's CPU.
 //
 // The same holds under a root field whose whole answer was fetched ahead
 // with it (see lookaheadObject): every load below it is a cache hit.

@@ -55,7 +55,7 @@ func (r *Resolver) lookahead(ctx context.Context) []loader.Next {
 // lookaheadObject is lookahead for a root field that returns one node:
 // the relationship fields selected on that node. complete reports whether
 // that is everything below the field that reaches another node, so that
-// its whole answer will come from the loaders' cache (see fetchedAhead).
+// its whole answer will come from the loaders' cache (see inOrder).
 func (r *Resolver) lookaheadObject(ctx context.Context) (then []loader.Next, complete bool) {
 	fc := graphql.GetFieldContext(ctx)
 	if fc == nil || fc.Field.Field == nil || fc.Field.Definition == nil {
