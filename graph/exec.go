@@ -11,8 +11,13 @@ import (
 // The functions here stand in for gqlgen calls in the generated executor:
 // go generate rewrites those calls (graph/internal/execpatch). Each does
 // what the call it replaces does, less work that a query paid for and did
-// not use. With loader.Direct they took the server CPU of a three-level
-// traversal of the embedded graph from 2.7–4.0 to 1.0–1.5 ms (bench/README.md).
+// not use. execpatch also resolves plain scalar fields (read straight from
+// the parent's struct) by calling their marshaller: such a field gets no
+// field context and does not pass through gqlgen's field middleware, which
+// normgraph does not use; whoever adds an AroundFields middleware will not
+// see those fields. With loader.Direct these took the server CPU of a
+// three-level traversal of the embedded graph from 2.7–4.0 to about
+// 1.1–1.4 ms (bench/README.md).
 
 // marshalList marshals a list's elements as graphql.MarshalSliceConcurrently
 // does, in the caller's goroutine when the request's loaders are direct.

@@ -134,4 +134,7 @@ func TestGeneratedExecutorPatched(t *testing.T) {
 	if !strings.Contains(string(src), "marshalList(") {
 		t.Error("generated.go never calls marshalList")
 	}
+	if !strings.Contains(string(src), "(ctx, field.Selections, obj.") {
+		t.Error("generated.go resolves no plain field by its marshaller alone")
+	}
 }

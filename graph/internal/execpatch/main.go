@@ -13,6 +13,7 @@ import (
 	"bytes"
 	"fmt"
 	"os"
+	"regexp"
 )
 
 type rewrite struct{ from, to string }
@@ -24,6 +25,36 @@ var rewrites = []rewrite{
 	{"graphql.NewDeferredGroup(ctx)", "newDeferredGroup(ctx)"},
 	{"ec.ProcessDeferredGroup(deferred)", "ec.ProcessDeferredGroup(withPath(deferred))"},
 }
+
+// plainField matches the executor's resolution of a field read straight
+// from a struct field of the parent, with no resolver, no directive and a
+// scalar or enum type whose marshaller cannot fail: gqlgen gives it a field
+// context, a context, a deferred recover, a pass through the field
+// middleware and two boxings of the value, about six allocations for a
+// string. Such a field is rewritten to a call of its marshaller, which
+// writes the same JSON. What is lost is the field middleware for those
+// fields, which normgraph does not install (graph/exec.go). Lists, objects
+// and interfaces keep gqlgen's path: their elements and fields need it.
+var plainField = regexp.MustCompile(`(?m)^\treturn graphql\.ResolveField\(
+\t\tctx,
+\t\tec\.OperationContext,
+\t\tfield,
+\t\tfunc\(ctx context\.Context, field graphql\.CollectedField\) \(\*graphql\.FieldContext, error\) \{
+\t\t\treturn ec\.fieldContext_\w+\(ctx, field\)
+\t\t\},
+\t\tfunc\(ctx context\.Context\) \(any, error\) \{
+\t\t\treturn (obj\.\w+), nil
+\t\t\},
+\t\tnil,
+\t\tfunc\(ctx context\.Context, selections ast\.SelectionSet, v (?:string|int|bool|float64|\[\]string|\*string|\*normgraph\.Date|normgraph\.EntityKind|normgraph\.RelationType)\) graphql\.Marshaler \{
+\t\t\treturn (ec\.marshal[^(\s]+)\(ctx, selections, v\)
+\t\t\},
+\t\ttrue,
+\t\t(?:true|false),
+\t\)$`)
+
+// plainFieldPatched is what plainField's rewrite leaves.
+var plainFieldPatched = regexp.MustCompile(`(?m)^\treturn ec\.marshal[^(\s]+\(ctx, field\.Selections, obj\.\w+\)$`)
 
 func main() {
 	if len(os.Args) != 2 {
@@ -48,5 +79,9 @@ func patch(path string) error {
 		}
 		src = bytes.ReplaceAll(src, from, to)
 	}
+	if !plainField.Match(src) && !plainFieldPatched.Match(src) {
+		return fmt.Errorf("%s: found no plain field to rewrite, nor a rewritten one: has gqlgen changed its executor?", path)
+	}
+	src = plainField.ReplaceAll(src, []byte("\treturn ${2}(ctx, field.Selections, ${1})"))
 	return os.WriteFile(path, src, 0o644)
 }

@@ -16,17 +16,83 @@ func write(t *testing.T, src string) string {
 	return path
 }
 
+// A plain string field, a nullable one, and a list of objects (kept).
+const fields = `func (ec *executionContext) _Country_name(ctx context.Context, field graphql.CollectedField, obj *normgraph.Country) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Country_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) _CountryEdge_since(ctx context.Context, field graphql.CollectedField, obj *normgraph.Edge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CountryEdge_since(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Since, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *normgraph.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋnormgraphᚋnormgraphᚋinternalᚋnormgraphᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) _CountryConnection_edges(ctx context.Context, field graphql.CollectedField, obj *normgraph.Page) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CountryConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []normgraph.Edge) graphql.Marshaler {
+			return ec.marshalNCountryEdge2ᚕgithubᚗcomᚋnormgraphᚋnormgraphᚋinternalᚋnormgraphᚐEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+`
+
 const generated = `	deferred := graphql.NewDeferredGroup(ctx)
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, f)
 	ret2 := graphql.MarshalSliceConcurrently(ctx, len(w), 0, false, g)
 	ec.ProcessDeferredGroup(deferred)
-`
+` + fields
 
-const patched = `	deferred := newDeferredGroup(ctx)
+var patched = `	deferred := newDeferredGroup(ctx)
 	ret := marshalList(ctx, len(v), 0, false, f)
 	ret2 := marshalList(ctx, len(w), 0, false, g)
 	ec.ProcessDeferredGroup(withPath(deferred))
-`
+` + `func (ec *executionContext) _Country_name(ctx context.Context, field graphql.CollectedField, obj *normgraph.Country) (ret graphql.Marshaler) {
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name)
+}
+func (ec *executionContext) _CountryEdge_since(ctx context.Context, field graphql.CollectedField, obj *normgraph.Edge) (ret graphql.Marshaler) {
+	return ec.marshalODate2ᚖgithubᚗcomᚋnormgraphᚋnormgraphᚋinternalᚋnormgraphᚐDate(ctx, field.Selections, obj.Since)
+}
+` + fields[strings.Index(fields, "func (ec *executionContext) _CountryConnection_edges"):]
 
 func TestPatchRewritesEveryCallOnce(t *testing.T) {
 	path := write(t, generated)
@@ -38,6 +104,13 @@ func TestPatchRewritesEveryCallOnce(t *testing.T) {
 		if string(got) != patched {
 			t.Fatalf("patched file:\n%s\nwant:\n%s", got, patched)
 		}
+	}
+}
+
+func TestPatchFailsWithoutPlainFields(t *testing.T) {
+	src := generated[:strings.Index(generated, "func (ec *executionContext) _Country_name")]
+	if err := patch(write(t, src)); err == nil || !strings.Contains(err.Error(), "plain field") {
+		t.Fatalf("error %v, want one saying no plain field was found", err)
 	}
 }
 
