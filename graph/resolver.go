@@ -155,13 +155,27 @@ func rootEntity[T normgraph.Entity](ctx context.Context, r *Resolver, id string)
 	if l == nil || !l.Prefetches() {
 		return entity[T](ctx, id)
 	}
-	then, complete := r.lookaheadObject(ctx)
-	l.Ahead(ctx, id, then)
+	found := r.fetchAhead(ctx, l, id)
 	v, err := entity[T](ctx, id)
-	if err == nil && complete {
-		l.MarkFetchedAhead(rootField(graphql.GetFieldContext(ctx)))
+	if err == nil {
+		found(id)
 	}
 	return v, err
+}
+
+// fetchAhead starts loading, with the lookup of id by the root field being
+// resolved, the relationship fields selected on its node (see lookahead).
+// Call found with the id of the node the lookup found: if it is id and
+// nothing below the field was left out, the field is marked as fetched
+// ahead entirely, so that its lists need not form batches (inOrder).
+func (r *Resolver) fetchAhead(ctx context.Context, l *loader.Loaders, id string) (found func(string)) {
+	then, complete := r.lookaheadObject(ctx)
+	l.Ahead(ctx, id, then)
+	return func(got string) {
+		if complete && got == id {
+			l.MarkFetchedAhead(rootField(graphql.GetFieldContext(ctx)))
+		}
+	}
 }
 
 // rootCountry is rootEntity for country(id:), which also takes ISO codes.
@@ -177,12 +191,10 @@ func rootCountry(ctx context.Context, r *Resolver, id string) (*normgraph.Countr
 	// country has this id, it is the one the lookup finds, and its
 	// relationship fields can be fetched with it. Given a code, the pages
 	// fetched ahead match no country and cost an index seek.
-	guess := strings.ToLower(id)
-	then, complete := r.lookaheadObject(ctx)
-	l.Ahead(ctx, guess, then)
+	found := r.fetchAhead(ctx, l, strings.ToLower(id))
 	c, err := l.Country(ctx, id)
-	if err == nil && c != nil && c.ID == guess && complete {
-		l.MarkFetchedAhead(rootField(graphql.GetFieldContext(ctx)))
+	if err == nil && c != nil {
+		found(c.ID)
 	}
 	return c, err
 }
