@@ -107,7 +107,12 @@ func TestDeferredGroupPathOnlyWhenDeferring(t *testing.T) {
 	ctx := listCtx(t)
 	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{Field: graphql.CollectedField{Field: &ast.Field{Alias: "members"}}})
 	want := graphql.NewDeferredGroup(ctx)
-	g := newDeferredGroup(ctx)
+	plain := []graphql.CollectedField{{Field: &ast.Field{Alias: "id"}}}
+	if g := newDeferredGroup(ctx, plain); g.FieldSet != nil || g.Defers != nil || g.Context != ctx {
+		t.Fatalf("group %+v for an object without deferred fields: want only the context", g)
+	}
+	deferring := append(plain, graphql.CollectedField{Field: &ast.Field{Alias: "name"}, Deferrables: []*graphql.Deferrable{{Label: "later"}}})
+	g := newDeferredGroup(ctx, deferring)
 	if g.FieldSet == nil || g.Defers == nil || g.Context != ctx {
 		t.Fatalf("group %+v: want a field set, a defers map and the context", g)
 	}
@@ -120,16 +125,46 @@ func TestDeferredGroupPathOnlyWhenDeferring(t *testing.T) {
 	}
 }
 
+// object writes what gqlgen's FieldSet writes: every field under its
+// alias, in order, the first of a repeated alias only.
+func TestObjectMarshalsAsFieldSet(t *testing.T) {
+	fields := []graphql.CollectedField{
+		{Field: &ast.Field{Alias: "id"}},
+		{Field: &ast.Field{Alias: "name"}},
+		{Field: &ast.Field{Alias: "id"}},
+		{Field: &ast.Field{Alias: "members"}},
+	}
+	set := graphql.NewFieldSet(fields)
+	set.Values[0] = graphql.MarshalString("fra")
+	set.Values[1] = graphql.MarshalString(`France "FR"`)
+	set.Values[2] = graphql.MarshalString("ignored")
+	set.Values[3] = graphql.Array{graphql.MarshalInt(1), graphql.Null}
+	var want, got strings.Builder
+	set.MarshalGQL(&want)
+	(&object{fields, set}).MarshalGQL(&got)
+	if got.String() != want.String() || got.String() != `{"id":"fra","name":"France \"FR\"","members":[1,null]}` {
+		t.Errorf("object wrote %s, FieldSet %s", got.String(), want.String())
+	}
+	got.Reset()
+	(&object{nil, graphql.NewFieldSet(nil)}).MarshalGQL(&got)
+	if got.String() != "{}" {
+		t.Errorf("empty object wrote %s", got.String())
+	}
+}
+
 // go generate must have run execpatch over gqlgen's output.
 func TestGeneratedExecutorPatched(t *testing.T) {
 	src, err := os.ReadFile("generated.go")
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, call := range []string{"graphql.MarshalSliceConcurrently(", "graphql.NewDeferredGroup(", "ec.ProcessDeferredGroup(deferred)"} {
+	for _, call := range []string{"graphql.MarshalSliceConcurrently(", "graphql.NewDeferredGroup(", "ec.ProcessDeferredGroup(deferred)", "\n\treturn out\n}"} {
 		if strings.Contains(string(src), call) {
 			t.Errorf("generated.go calls %s: run go generate ./graph (execpatch rewrites it)", call)
 		}
+	}
+	if !strings.Contains(string(src), "return &object{fields, out}") {
+		t.Error("generated.go never returns an object")
 	}
 	if !strings.Contains(string(src), "marshalList(") {
 		t.Error("generated.go never calls marshalList")

@@ -8555,7 +8555,7 @@ func (ec *executionContext) _Country(ctx context.Context, sel ast.SelectionSet, 
 	fields := graphql.CollectFields(ec.OperationContext, sel, countryImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := newDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -8649,7 +8649,7 @@ func (ec *executionContext) _Country(ctx context.Context, sel ast.SelectionSet, 
 		ec.ProcessDeferredGroup(withPath(deferred))
 	}
 
-	return out
+	return &object{fields, out}
 }
 
 var countryConnectionImplementors = []string{"CountryConnection"}
@@ -8658,7 +8658,7 @@ func (ec *executionContext) _CountryConnection(ctx context.Context, sel ast.Sele
 	fields := graphql.CollectFields(ec.OperationContext, sel, countryConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := newDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -8692,7 +8692,7 @@ func (ec *executionContext) _CountryConnection(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(withPath(deferred))
 	}
 
-	return out
+	return &object{fields, out}
 }
 
 var countryEdgeImplementors = []string{"CountryEdge"}
@@ -8701,7 +8701,7 @@ func (ec *executionContext) _CountryEdge(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, countryEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := newDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -8757,7 +8757,7 @@ func (ec *executionContext) _CountryEdge(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(withPath(deferred))
 	}
 
-	return out
+	return &object{fields, out}
 }
 
 var forumImplementors = []string{"Forum", "Node", "Entity"}
@@ -8766,7 +8766,7 @@ func (ec *executionContext) _Forum(ctx context.Context, sel ast.SelectionSet, ob
 	fields := graphql.CollectFields(ec.OperationContext, sel, forumImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := newDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -8866,7 +8866,7 @@ func (ec *executionContext) _Forum(ctx context.Context, sel ast.SelectionSet, ob
 		ec.ProcessDeferredGroup(withPath(deferred))
 	}
 
-	return out
+	return &object{fields, out}
 }
 
 var forumConnectionImplementors = []string{"ForumConnection"}
@@ -8875,7 +8875,7 @@ func (ec *executionContext) _ForumConnection(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, forumConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := newDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -8909,7 +8909,7 @@ func (ec *executionContext) _ForumConnection(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(withPath(deferred))
 	}
 
-	return out
+	return &object{fields, out}
 }
 
 var forumEdgeImplementors = []string{"ForumEdge"}
@@ -8918,7 +8918,7 @@ func (ec *executionContext) _ForumEdge(ctx context.Context, sel ast.SelectionSet
 	fields := graphql.CollectFields(ec.OperationContext, sel, forumEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := newDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -8974,7 +8974,7 @@ func (ec *executionContext) _ForumEdge(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(withPath(deferred))
 	}
 
-	return out
+	return &object{fields, out}
 }
 
 var graphEdgeImplementors = []string{"GraphEdge"}
@@ -8983,7 +8983,7 @@ func (ec *executionContext) _GraphEdge(ctx context.Context, sel ast.SelectionSet
 	fields := graphql.CollectFields(ec.OperationContext, sel, graphEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := newDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -9032,7 +9032,7 @@ func (ec *executionContext) _GraphEdge(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(withPath(deferred))
 	}
 
-	return out
+	return &object{fields, out}
 }
 
 var graphNodeImplementors = []string{"GraphNode"}
@@ -9041,7 +9041,7 @@ func (ec *executionContext) _GraphNode(ctx context.Context, sel ast.SelectionSet
 	fields := graphql.CollectFields(ec.OperationContext, sel, graphNodeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := newDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -9086,7 +9086,7 @@ func (ec *executionContext) _GraphNode(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(withPath(deferred))
 	}
 
-	return out
+	return &object{fields, out}
 }
 
 var initiativeImplementors = []string{"Initiative", "Node", "Entity"}
@@ -9095,7 +9095,7 @@ func (ec *executionContext) _Initiative(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, initiativeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := newDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -9196,7 +9196,7 @@ func (ec *executionContext) _Initiative(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(withPath(deferred))
 	}
 
-	return out
+	return &object{fields, out}
 }
 
 var initiativeConnectionImplementors = []string{"InitiativeConnection"}
@@ -9205,7 +9205,7 @@ func (ec *executionContext) _InitiativeConnection(ctx context.Context, sel ast.S
 	fields := graphql.CollectFields(ec.OperationContext, sel, initiativeConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := newDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -9239,7 +9239,7 @@ func (ec *executionContext) _InitiativeConnection(ctx context.Context, sel ast.S
 		ec.ProcessDeferredGroup(withPath(deferred))
 	}
 
-	return out
+	return &object{fields, out}
 }
 
 var initiativeEdgeImplementors = []string{"InitiativeEdge"}
@@ -9248,7 +9248,7 @@ func (ec *executionContext) _InitiativeEdge(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, initiativeEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := newDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -9304,7 +9304,7 @@ func (ec *executionContext) _InitiativeEdge(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(withPath(deferred))
 	}
 
-	return out
+	return &object{fields, out}
 }
 
 var kindCountImplementors = []string{"KindCount"}
@@ -9313,7 +9313,7 @@ func (ec *executionContext) _KindCount(ctx context.Context, sel ast.SelectionSet
 	fields := graphql.CollectFields(ec.OperationContext, sel, kindCountImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := newDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -9342,7 +9342,7 @@ func (ec *executionContext) _KindCount(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(withPath(deferred))
 	}
 
-	return out
+	return &object{fields, out}
 }
 
 var normImplementors = []string{"Norm", "Node", "Entity"}
@@ -9351,7 +9351,7 @@ func (ec *executionContext) _Norm(ctx context.Context, sel ast.SelectionSet, obj
 	fields := graphql.CollectFields(ec.OperationContext, sel, normImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := newDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -9440,7 +9440,7 @@ func (ec *executionContext) _Norm(ctx context.Context, sel ast.SelectionSet, obj
 		ec.ProcessDeferredGroup(withPath(deferred))
 	}
 
-	return out
+	return &object{fields, out}
 }
 
 var normConnectionImplementors = []string{"NormConnection"}
@@ -9449,7 +9449,7 @@ func (ec *executionContext) _NormConnection(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, normConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := newDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -9483,7 +9483,7 @@ func (ec *executionContext) _NormConnection(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(withPath(deferred))
 	}
 
-	return out
+	return &object{fields, out}
 }
 
 var normEdgeImplementors = []string{"NormEdge"}
@@ -9492,7 +9492,7 @@ func (ec *executionContext) _NormEdge(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, normEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := newDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -9548,7 +9548,7 @@ func (ec *executionContext) _NormEdge(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(withPath(deferred))
 	}
 
-	return out
+	return &object{fields, out}
 }
 
 var pageInfoImplementors = []string{"PageInfo"}
@@ -9557,7 +9557,7 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, pageInfoImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := newDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -9596,7 +9596,7 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(withPath(deferred))
 	}
 
-	return out
+	return &object{fields, out}
 }
 
 var pathImplementors = []string{"Path"}
@@ -9605,7 +9605,7 @@ func (ec *executionContext) _Path(ctx context.Context, sel ast.SelectionSet, obj
 	fields := graphql.CollectFields(ec.OperationContext, sel, pathImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := newDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -9639,7 +9639,7 @@ func (ec *executionContext) _Path(ctx context.Context, sel ast.SelectionSet, obj
 		ec.ProcessDeferredGroup(withPath(deferred))
 	}
 
-	return out
+	return &object{fields, out}
 }
 
 var priorityImplementors = []string{"Priority", "Node", "Entity"}
@@ -9648,7 +9648,7 @@ func (ec *executionContext) _Priority(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, priorityImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := newDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -9726,7 +9726,7 @@ func (ec *executionContext) _Priority(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(withPath(deferred))
 	}
 
-	return out
+	return &object{fields, out}
 }
 
 var queryImplementors = []string{"Query"}
@@ -9738,7 +9738,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 	})
 
 	out := graphql.NewFieldSet(fields)
-	deferred := newDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		innerCtx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{
 			Object: field.Name,
@@ -9884,7 +9884,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 		ec.ProcessDeferredGroup(withPath(deferred))
 	}
 
-	return out
+	return &object{fields, out}
 }
 
 var relationCountImplementors = []string{"RelationCount"}
@@ -9893,7 +9893,7 @@ func (ec *executionContext) _RelationCount(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, relationCountImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := newDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -9922,7 +9922,7 @@ func (ec *executionContext) _RelationCount(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(withPath(deferred))
 	}
 
-	return out
+	return &object{fields, out}
 }
 
 var searchHitImplementors = []string{"SearchHit"}
@@ -9931,7 +9931,7 @@ func (ec *executionContext) _SearchHit(ctx context.Context, sel ast.SelectionSet
 	fields := graphql.CollectFields(ec.OperationContext, sel, searchHitImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := newDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -9960,7 +9960,7 @@ func (ec *executionContext) _SearchHit(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(withPath(deferred))
 	}
 
-	return out
+	return &object{fields, out}
 }
 
 var sourceImplementors = []string{"Source", "Node"}
@@ -9969,7 +9969,7 @@ func (ec *executionContext) _Source(ctx context.Context, sel ast.SelectionSet, o
 	fields := graphql.CollectFields(ec.OperationContext, sel, sourceImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := newDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -10018,7 +10018,7 @@ func (ec *executionContext) _Source(ctx context.Context, sel ast.SelectionSet, o
 		ec.ProcessDeferredGroup(withPath(deferred))
 	}
 
-	return out
+	return &object{fields, out}
 }
 
 var sourceConnectionImplementors = []string{"SourceConnection"}
@@ -10027,7 +10027,7 @@ func (ec *executionContext) _SourceConnection(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, sourceConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := newDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -10061,7 +10061,7 @@ func (ec *executionContext) _SourceConnection(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(withPath(deferred))
 	}
 
-	return out
+	return &object{fields, out}
 }
 
 var sourceEdgeImplementors = []string{"SourceEdge"}
@@ -10070,7 +10070,7 @@ func (ec *executionContext) _SourceEdge(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, sourceEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := newDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -10100,7 +10100,7 @@ func (ec *executionContext) _SourceEdge(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(withPath(deferred))
 	}
 
-	return out
+	return &object{fields, out}
 }
 
 var statsImplementors = []string{"Stats"}
@@ -10109,7 +10109,7 @@ func (ec *executionContext) _Stats(ctx context.Context, sel ast.SelectionSet, ob
 	fields := graphql.CollectFields(ec.OperationContext, sel, statsImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := newDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -10158,7 +10158,7 @@ func (ec *executionContext) _Stats(ctx context.Context, sel ast.SelectionSet, ob
 		ec.ProcessDeferredGroup(withPath(deferred))
 	}
 
-	return out
+	return &object{fields, out}
 }
 
 var subgraphImplementors = []string{"Subgraph"}
@@ -10167,7 +10167,7 @@ func (ec *executionContext) _Subgraph(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, subgraphImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := newDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -10201,7 +10201,7 @@ func (ec *executionContext) _Subgraph(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(withPath(deferred))
 	}
 
-	return out
+	return &object{fields, out}
 }
 
 var __DirectiveImplementors = []string{"__Directive"}
@@ -10210,7 +10210,7 @@ func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, __DirectiveImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := newDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -10254,7 +10254,7 @@ func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(withPath(deferred))
 	}
 
-	return out
+	return &object{fields, out}
 }
 
 var __EnumValueImplementors = []string{"__EnumValue"}
@@ -10263,7 +10263,7 @@ func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, __EnumValueImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := newDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -10302,7 +10302,7 @@ func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(withPath(deferred))
 	}
 
-	return out
+	return &object{fields, out}
 }
 
 var __FieldImplementors = []string{"__Field"}
@@ -10311,7 +10311,7 @@ func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, 
 	fields := graphql.CollectFields(ec.OperationContext, sel, __FieldImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := newDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -10360,7 +10360,7 @@ func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, 
 		ec.ProcessDeferredGroup(withPath(deferred))
 	}
 
-	return out
+	return &object{fields, out}
 }
 
 var __InputValueImplementors = []string{"__InputValue"}
@@ -10369,7 +10369,7 @@ func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, __InputValueImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := newDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -10418,7 +10418,7 @@ func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(withPath(deferred))
 	}
 
-	return out
+	return &object{fields, out}
 }
 
 var __SchemaImplementors = []string{"__Schema"}
@@ -10427,7 +10427,7 @@ func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, __SchemaImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := newDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -10476,7 +10476,7 @@ func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(withPath(deferred))
 	}
 
-	return out
+	return &object{fields, out}
 }
 
 var __TypeImplementors = []string{"__Type"}
@@ -10485,7 +10485,7 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 	fields := graphql.CollectFields(ec.OperationContext, sel, __TypeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := newDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -10559,7 +10559,7 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 		ec.ProcessDeferredGroup(withPath(deferred))
 	}
 
-	return out
+	return &object{fields, out}
 }
 
 // endregion **************************** object.gotpl ****************************

@@ -21,9 +21,12 @@ type rewrite struct{ from, to string }
 var rewrites = []rewrite{
 	// A goroutine per list element only where batching needs it.
 	{"graphql.MarshalSliceConcurrently(", "marshalList("},
-	// The path of a deferred group only when the group defers something.
-	{"graphql.NewDeferredGroup(ctx)", "newDeferredGroup(ctx)"},
+	// A deferred group's path only when the group defers something, and its
+	// field set and map only when the object has a deferred field.
+	{"graphql.NewDeferredGroup(ctx)", "newDeferredGroup(ctx, fields)"},
 	{"ec.ProcessDeferredGroup(deferred)", "ec.ProcessDeferredGroup(withPath(deferred))"},
+	// An object's fields written without a map and a copy per field.
+	{"\n\treturn out\n}\n", "\n\treturn &object{fields, out}\n}\n"},
 }
 
 // plainField matches the executor's resolution of a field read straight

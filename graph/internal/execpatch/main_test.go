@@ -76,16 +76,26 @@ func (ec *executionContext) _CountryConnection_edges(ctx context.Context, field 
 }
 `
 
-const generated = `	deferred := graphql.NewDeferredGroup(ctx)
+const generated = `func (ec *executionContext) _Forum(ctx context.Context, sel ast.SelectionSet, obj *normgraph.Forum) graphql.Marshaler {
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, f)
 	ret2 := graphql.MarshalSliceConcurrently(ctx, len(w), 0, false, g)
 	ec.ProcessDeferredGroup(deferred)
+
+	return out
+}
 ` + fields
 
-var patched = `	deferred := newDeferredGroup(ctx)
+var patched = `func (ec *executionContext) _Forum(ctx context.Context, sel ast.SelectionSet, obj *normgraph.Forum) graphql.Marshaler {
+	out := graphql.NewFieldSet(fields)
+	deferred := newDeferredGroup(ctx, fields)
 	ret := marshalList(ctx, len(v), 0, false, f)
 	ret2 := marshalList(ctx, len(w), 0, false, g)
 	ec.ProcessDeferredGroup(withPath(deferred))
+
+	return &object{fields, out}
+}
 ` + `func (ec *executionContext) _Country_name(ctx context.Context, field graphql.CollectedField, obj *normgraph.Country) (ret graphql.Marshaler) {
 	return ec.marshalNString2string(ctx, field.Selections, obj.Name)
 }
