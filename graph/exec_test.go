@@ -152,6 +152,56 @@ func TestObjectMarshalsAsFieldSet(t *testing.T) {
 	}
 }
 
+// fieldArgs decodes a field's arguments once per operation when ArgsCache
+// is installed, never keeps a failed decoding, and decodes every time
+// without it.
+func TestFieldArgsDecodedOncePerOperation(t *testing.T) {
+	members := graphql.CollectedField{Field: &ast.Field{Alias: "members"}}
+	memberships := graphql.CollectedField{Field: &ast.Field{Alias: "memberships"}}
+	calls := map[string]int{}
+	fail := false
+	decode := func(ctx context.Context, raw map[string]any) (map[string]any, error) {
+		alias := graphql.GetFieldContext(ctx).Field.Alias
+		calls[alias]++
+		if fail {
+			return nil, fmt.Errorf("bad argument")
+		}
+		return map[string]any{"alias": alias}, nil
+	}
+	run := func(ctx context.Context, f graphql.CollectedField) (map[string]any, error) {
+		return fieldArgs(graphql.WithFieldContext(ctx, &graphql.FieldContext{Field: f}), f, nil, decode)
+	}
+
+	var ctx context.Context
+	ArgsCache{}.InterceptResponse(context.Background(), func(c context.Context) *graphql.Response {
+		ctx = c
+		return nil
+	})
+	first, _ := run(ctx, members)
+	for range 3 {
+		if args, err := run(ctx, members); err != nil || fmt.Sprintf("%p", args) != fmt.Sprintf("%p", first) {
+			t.Fatalf("args %v (%v), want the first decoding's map", args, err)
+		}
+	}
+	fail = true
+	for range 2 {
+		if _, err := run(ctx, memberships); err == nil {
+			t.Fatal("a failed decoding was not reported")
+		}
+	}
+	if calls["members"] != 1 || calls["memberships"] != 2 {
+		t.Errorf("decodings %v, want members once and the failing memberships every time", calls)
+	}
+
+	fail, calls = false, map[string]int{}
+	for range 2 {
+		run(context.Background(), members)
+	}
+	if calls["members"] != 2 {
+		t.Errorf("without ArgsCache: %d decodings, want 2", calls["members"])
+	}
+}
+
 // go generate must have run execpatch over gqlgen's output.
 func TestGeneratedExecutorPatched(t *testing.T) {
 	src, err := os.ReadFile("generated.go")

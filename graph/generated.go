@@ -3669,7 +3669,7 @@ func (ec *executionContext) fieldContext_Country_memberships(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Country_memberships_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Country_memberships_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -3713,7 +3713,7 @@ func (ec *executionContext) fieldContext_Country_initiatives(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Country_initiatives_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Country_initiatives_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -3757,7 +3757,7 @@ func (ec *executionContext) fieldContext_Country_endorsedNorms(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Country_endorsedNorms_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Country_endorsedNorms_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -4194,7 +4194,7 @@ func (ec *executionContext) fieldContext_Forum_members(ctx context.Context, fiel
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Forum_members_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Forum_members_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -4238,7 +4238,7 @@ func (ec *executionContext) fieldContext_Forum_memberCount(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Forum_memberCount_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Forum_memberCount_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -4314,7 +4314,7 @@ func (ec *executionContext) fieldContext_Forum_initiatives(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Forum_initiatives_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Forum_initiatives_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -4846,7 +4846,7 @@ func (ec *executionContext) fieldContext_Initiative_participants(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Initiative_participants_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Initiative_participants_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -4890,7 +4890,7 @@ func (ec *executionContext) fieldContext_Initiative_participantCount(ctx context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Initiative_participantCount_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Initiative_participantCount_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -5366,7 +5366,7 @@ func (ec *executionContext) fieldContext_Norm_affirmedBy(ctx context.Context, fi
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Norm_affirmedBy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Norm_affirmedBy_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -5410,7 +5410,7 @@ func (ec *executionContext) fieldContext_Norm_promotedBy(ctx context.Context, fi
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Norm_promotedBy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Norm_promotedBy_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -5454,7 +5454,7 @@ func (ec *executionContext) fieldContext_Norm_endorsers(ctx context.Context, fie
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Norm_endorsers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Norm_endorsers_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -5928,7 +5928,7 @@ func (ec *executionContext) fieldContext_Priority_fora(ctx context.Context, fiel
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Priority_fora_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Priority_fora_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -5972,7 +5972,7 @@ func (ec *executionContext) fieldContext_Priority_initiatives(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Priority_initiatives_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Priority_initiatives_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -6016,7 +6016,7 @@ func (ec *executionContext) fieldContext_Priority_norms(ctx context.Context, fie
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Priority_norms_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Priority_norms_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -6060,7 +6060,7 @@ func (ec *executionContext) fieldContext_Query_node(ctx context.Context, field g
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_node_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_node_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -6104,7 +6104,7 @@ func (ec *executionContext) fieldContext_Query_countries(ctx context.Context, fi
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_countries_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_countries_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -6148,7 +6148,7 @@ func (ec *executionContext) fieldContext_Query_country(ctx context.Context, fiel
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_country_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_country_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -6192,7 +6192,7 @@ func (ec *executionContext) fieldContext_Query_fora(ctx context.Context, field g
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_fora_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_fora_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -6236,7 +6236,7 @@ func (ec *executionContext) fieldContext_Query_forum(ctx context.Context, field 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_forum_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_forum_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -6280,7 +6280,7 @@ func (ec *executionContext) fieldContext_Query_search(ctx context.Context, field
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_search_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_search_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -6324,7 +6324,7 @@ func (ec *executionContext) fieldContext_Query_path(ctx context.Context, field g
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_path_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_path_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -6368,7 +6368,7 @@ func (ec *executionContext) fieldContext_Query_neighborhood(ctx context.Context,
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_neighborhood_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_neighborhood_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -6412,7 +6412,7 @@ func (ec *executionContext) fieldContext_Query_subgraph(ctx context.Context, fie
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_subgraph_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_subgraph_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -6488,7 +6488,7 @@ func (ec *executionContext) fieldContext_Query_initiatives(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_initiatives_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_initiatives_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -6532,7 +6532,7 @@ func (ec *executionContext) fieldContext_Query_initiative(ctx context.Context, f
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_initiative_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_initiative_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -6576,7 +6576,7 @@ func (ec *executionContext) fieldContext_Query_norms(ctx context.Context, field 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_norms_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_norms_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -6620,7 +6620,7 @@ func (ec *executionContext) fieldContext_Query_norm(ctx context.Context, field g
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_norm_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_norm_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -6696,7 +6696,7 @@ func (ec *executionContext) fieldContext_Query_priority(ctx context.Context, fie
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_priority_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_priority_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -6740,7 +6740,7 @@ func (ec *executionContext) fieldContext_Query_sources(ctx context.Context, fiel
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_sources_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_sources_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -6784,7 +6784,7 @@ func (ec *executionContext) fieldContext_Query_source(ctx context.Context, field
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_source_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_source_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -6828,7 +6828,7 @@ func (ec *executionContext) fieldContext_Query___type(ctx context.Context, field
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query___type_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query___type_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -7316,7 +7316,7 @@ func (ec *executionContext) fieldContext___Directive_args(ctx context.Context, f
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field___Directive_args_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field___Directive_args_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -7466,7 +7466,7 @@ func (ec *executionContext) fieldContext___Field_args(ctx context.Context, field
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field___Field_args_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field___Field_args_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -7978,7 +7978,7 @@ func (ec *executionContext) fieldContext___Type_fields(ctx context.Context, fiel
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field___Type_fields_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field___Type_fields_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -8086,7 +8086,7 @@ func (ec *executionContext) fieldContext___Type_enumValues(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field___Type_enumValues_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field___Type_enumValues_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -8130,7 +8130,7 @@ func (ec *executionContext) fieldContext___Type_inputFields(ctx context.Context,
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field___Type_inputFields_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field___Type_inputFields_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}

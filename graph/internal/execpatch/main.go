@@ -56,6 +56,13 @@ var plainField = regexp.MustCompile(`(?m)^\treturn graphql\.ResolveField\(
 \t\t(?:true|false),
 \t\)$`)
 
+// fieldArgsCall matches a field context's decoding of its arguments, which
+// graph's fieldArgs does once per operation instead of once per parent.
+var fieldArgsCall = regexp.MustCompile(`ec\.(field_\w+_args)\(ctx, field\.ArgumentMap\(ec\.Variables\)\)`)
+
+// fieldArgsPatched is what fieldArgsCall's rewrite leaves.
+var fieldArgsPatched = regexp.MustCompile(`fieldArgs\(ctx, field, ec\.Variables, ec\.field_\w+_args\)`)
+
 // plainFieldPatched is what plainField's rewrite leaves.
 var plainFieldPatched = regexp.MustCompile(`(?m)^\treturn ec\.marshal[^(\s]+\(ctx, field\.Selections, obj\.\w+\)$`)
 
@@ -86,5 +93,9 @@ func patch(path string) error {
 		return fmt.Errorf("%s: found no plain field to rewrite, nor a rewritten one: has gqlgen changed its executor?", path)
 	}
 	src = plainField.ReplaceAll(src, []byte("\treturn ${2}(ctx, field.Selections, ${1})"))
+	if !fieldArgsCall.Match(src) && !fieldArgsPatched.Match(src) {
+		return fmt.Errorf("%s: found no field arguments to decode, nor a rewritten call: has gqlgen changed its executor?", path)
+	}
+	src = fieldArgsCall.ReplaceAll(src, []byte("fieldArgs(ctx, field, ec.Variables, ec.${1})"))
 	return os.WriteFile(path, src, 0o644)
 }

@@ -85,6 +85,12 @@ const generated = `func (ec *executionContext) _Forum(ctx context.Context, sel a
 
 	return out
 }
+func (ec *executionContext) fieldContext_Forum_members(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	if fc.Args, err = ec.field_Forum_members_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		return fc, err
+	}
+	return fc, nil
+}
 ` + fields
 
 var patched = `func (ec *executionContext) _Forum(ctx context.Context, sel ast.SelectionSet, obj *normgraph.Forum) graphql.Marshaler {
@@ -95,6 +101,12 @@ var patched = `func (ec *executionContext) _Forum(ctx context.Context, sel ast.S
 	ec.ProcessDeferredGroup(withPath(deferred))
 
 	return &object{fields, out}
+}
+func (ec *executionContext) fieldContext_Forum_members(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Forum_members_args); err != nil {
+		return fc, err
+	}
+	return fc, nil
 }
 ` + `func (ec *executionContext) _Country_name(ctx context.Context, field graphql.CollectedField, obj *normgraph.Country) (ret graphql.Marshaler) {
 	return ec.marshalNString2string(ctx, field.Selections, obj.Name)
@@ -133,5 +145,14 @@ func TestPatchFailsWhenACallIsMissing(t *testing.T) {
 	}
 	if got, _ := os.ReadFile(path); string(got) != src {
 		t.Error("the file was changed although a rewrite failed")
+	}
+}
+
+func TestPatchFailsWithoutFieldArguments(t *testing.T) {
+	start := strings.Index(generated, "func (ec *executionContext) fieldContext_Forum_members")
+	end := strings.Index(generated, "func (ec *executionContext) _Country_name")
+	src := generated[:start] + generated[end:]
+	if err := patch(write(t, src)); err == nil || !strings.Contains(err.Error(), "field arguments") {
+		t.Fatalf("error %v, want one saying no field arguments were found", err)
 	}
 }
