@@ -161,14 +161,14 @@ func (o *object) written(i int, alias string) bool {
 // fieldArgs stands in for a field context's ec.field_X_args(ctx,
 // field.ArgumentMap(vars)). A field's arguments depend only on the query's
 // text and variables, so under a list they are the same for every element:
-// with ArgsCache installed they are decoded once per operation and the
+// with OperationCache installed they are decoded once per operation and the
 // field contexts of all the elements share the map, which resolvers only
 // read. Decoding them cost three allocations and a map per element (about
 // a tenth of a traversal's allocations). A failed decoding is not kept, so
 // that every element reports its error as gqlgen would.
 func fieldArgs(ctx context.Context, field graphql.CollectedField, vars map[string]any,
 	decode func(context.Context, map[string]any) (map[string]any, error)) (map[string]any, error) {
-	c, _ := ctx.Value(argsKey{}).(*argsCache)
+	c := opCacheFrom(ctx)
 	if c == nil {
 		return decode(ctx, field.ArgumentMap(vars))
 	}
@@ -187,28 +187,70 @@ func fieldArgs(ctx context.Context, field graphql.CollectedField, vars map[strin
 	return args, err
 }
 
-type argsKey struct{}
-
-// argsCache holds an operation's decoded field arguments by field of the
-// query document. Fields merged by CollectFields keep the first one's node,
-// and validation requires merged fields to have equal arguments.
-type argsCache struct {
-	mu   sync.Mutex
-	args map[*ast.Field]map[string]any
+// collectFields stands in for an object marshaller's
+// graphql.CollectFields(oc, sel, satisfies), which gqlgen caches per
+// operation under a key it hashes from the type names, allocating on
+// every call (every object of a list). Here the key is the selection set's
+// and the type list's addresses: the selection sets belong to the
+// operation's parsed document and each type list is a variable of the
+// generated code.
+func collectFields(ctx context.Context, oc *graphql.OperationContext, sel ast.SelectionSet, satisfies []string) []graphql.CollectedField {
+	c := opCacheFrom(ctx)
+	if c == nil || len(sel) == 0 || len(satisfies) == 0 {
+		return graphql.CollectFields(oc, sel, satisfies)
+	}
+	k := fieldsKey{sel: &sel[0], n: len(sel), satisfies: &satisfies[0]}
+	c.mu.Lock()
+	fields, ok := c.fields[k]
+	c.mu.Unlock()
+	if ok {
+		return fields
+	}
+	fields = graphql.CollectFields(oc, sel, satisfies)
+	c.mu.Lock()
+	c.fields[k] = fields
+	c.mu.Unlock()
+	return fields
 }
 
-// ArgsCache is a handler extension that gives each operation the cache
-// fieldArgs uses.
-type ArgsCache struct{}
+type fieldsKey struct {
+	sel       *ast.Selection
+	n         int
+	satisfies *string
+}
+
+type opCacheKey struct{}
+
+// opCache holds what an operation computes once for all the objects it
+// marshals: decoded field arguments by field of the query document (fields
+// merged by CollectFields keep the first one's node, and validation
+// requires merged fields to have equal arguments), and collected fields.
+type opCache struct {
+	mu     sync.Mutex
+	args   map[*ast.Field]map[string]any
+	fields map[fieldsKey][]graphql.CollectedField
+}
+
+func opCacheFrom(ctx context.Context) *opCache {
+	c, _ := ctx.Value(opCacheKey{}).(*opCache)
+	return c
+}
+
+// OperationCache is a handler extension that gives each operation the
+// cache that fieldArgs and collectFields use.
+type OperationCache struct{}
 
 var _ interface {
 	graphql.HandlerExtension
 	graphql.ResponseInterceptor
-} = ArgsCache{}
+} = OperationCache{}
 
-func (ArgsCache) ExtensionName() string                          { return "ArgsCache" }
-func (ArgsCache) Validate(schema graphql.ExecutableSchema) error { return nil }
+func (OperationCache) ExtensionName() string                          { return "OperationCache" }
+func (OperationCache) Validate(schema graphql.ExecutableSchema) error { return nil }
 
-func (ArgsCache) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
-	return next(context.WithValue(ctx, argsKey{}, &argsCache{args: map[*ast.Field]map[string]any{}}))
+func (OperationCache) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+	return next(context.WithValue(ctx, opCacheKey{}, &opCache{
+		args:   map[*ast.Field]map[string]any{},
+		fields: map[fieldsKey][]graphql.CollectedField{},
+	}))
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/normgraph/normgraph/internal/loader"
@@ -152,7 +153,7 @@ func TestObjectMarshalsAsFieldSet(t *testing.T) {
 	}
 }
 
-// fieldArgs decodes a field's arguments once per operation when ArgsCache
+// fieldArgs decodes a field's arguments once per operation when OperationCache
 // is installed, never keeps a failed decoding, and decodes every time
 // without it.
 func TestFieldArgsDecodedOncePerOperation(t *testing.T) {
@@ -173,7 +174,7 @@ func TestFieldArgsDecodedOncePerOperation(t *testing.T) {
 	}
 
 	var ctx context.Context
-	ArgsCache{}.InterceptResponse(context.Background(), func(c context.Context) *graphql.Response {
+	OperationCache{}.InterceptResponse(context.Background(), func(c context.Context) *graphql.Response {
 		ctx = c
 		return nil
 	})
@@ -198,7 +199,45 @@ func TestFieldArgsDecodedOncePerOperation(t *testing.T) {
 		run(context.Background(), members)
 	}
 	if calls["members"] != 2 {
-		t.Errorf("without ArgsCache: %d decodings, want 2", calls["members"])
+		t.Errorf("without OperationCache: %d decodings, want 2", calls["members"])
+	}
+}
+
+// collectFields gives what graphql.CollectFields gives, computed once per
+// operation for a selection set and a type.
+func TestCollectFieldsOncePerOperation(t *testing.T) {
+	doc, err := gqlparser.LoadQuery(NewExecutableSchema(Config{Resolvers: &Resolver{}}).Schema(),
+		`{ country(id: "fra") { id name ... on Country { iso3 } } }`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sel := doc.Operations[0].SelectionSet[0].(*ast.Field).SelectionSet
+	newOC := func() *graphql.OperationContext {
+		return &graphql.OperationContext{Doc: doc, Operation: doc.Operations[0], Variables: map[string]any{}}
+	}
+	var ctx context.Context
+	OperationCache{}.InterceptResponse(context.Background(), func(c context.Context) *graphql.Response {
+		ctx = c
+		return nil
+	})
+	oc := newOC()
+	want := graphql.CollectFields(newOC(), sel, countryImplementors)
+	got := collectFields(ctx, oc, sel, countryImplementors)
+	aliases := func(fs []graphql.CollectedField) (out []string) {
+		for _, f := range fs {
+			out = append(out, f.Alias)
+		}
+		return out
+	}
+	if !slices.Equal(aliases(got), aliases(want)) || !slices.Equal(aliases(got), []string{"id", "name", "iso3"}) {
+		t.Fatalf("fields %v, want %v (id, name, iso3)", aliases(got), aliases(want))
+	}
+	// Another operation context, the same operation: the cached slice.
+	if again := collectFields(ctx, newOC(), sel, countryImplementors); &again[0] != &got[0] {
+		t.Error("fields collected again for the same selection set and type")
+	}
+	if other := collectFields(ctx, oc, sel, forumImplementors); len(other) != 2 {
+		t.Errorf("fields for Forum %v, want id and name only", aliases(other))
 	}
 }
 

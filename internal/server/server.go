@@ -93,7 +93,7 @@ func New(cfg Config) http.Handler {
 	}
 	gql.Use(shapeLimit{maxDepth: lim.MaxDepth, maxAliases: lim.MaxAliases, maxRootFields: lim.MaxRootFields})
 	gql.Use(extension.FixedComplexityLimit(lim.MaxComplexity))
-	gql.Use(graph.ArgsCache{})
+	gql.Use(graph.OperationCache{})
 	gql.SetErrorPresenter(errorPresenter(lim))
 	gql.SetRecoverFunc(recoverPanic)
 

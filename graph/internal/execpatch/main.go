@@ -25,6 +25,8 @@ var rewrites = []rewrite{
 	// field set and map only when the object has a deferred field.
 	{"graphql.NewDeferredGroup(ctx)", "newDeferredGroup(ctx, fields)"},
 	{"ec.ProcessDeferredGroup(deferred)", "ec.ProcessDeferredGroup(withPath(deferred))"},
+	// An object's fields collected without hashing its type names.
+	{"graphql.CollectFields(ec.OperationContext, sel, ", "collectFields(ctx, ec.OperationContext, sel, "},
 	// An object's fields written without a map and a copy per field.
 	{"\n\treturn out\n}\n", "\n\treturn &object{fields, out}\n}\n"},
 }

@@ -77,6 +77,7 @@ func (ec *executionContext) _CountryConnection_edges(ctx context.Context, field 
 `
 
 const generated = `func (ec *executionContext) _Forum(ctx context.Context, sel ast.SelectionSet, obj *normgraph.Forum) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, forumImplementors)
 	out := graphql.NewFieldSet(fields)
 	deferred := graphql.NewDeferredGroup(ctx)
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, f)
@@ -94,6 +95,7 @@ func (ec *executionContext) fieldContext_Forum_members(ctx context.Context, fiel
 ` + fields
 
 var patched = `func (ec *executionContext) _Forum(ctx context.Context, sel ast.SelectionSet, obj *normgraph.Forum) graphql.Marshaler {
+	fields := collectFields(ctx, ec.OperationContext, sel, forumImplementors)
 	out := graphql.NewFieldSet(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	ret := marshalList(ctx, len(v), 0, false, f)
