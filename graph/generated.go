@@ -3907,92 +3907,28 @@ func (ec *executionContext) fieldContext_CountryEdge_node(_ context.Context, fie
 }
 
 func (ec *executionContext) _CountryEdge_since(ctx context.Context, field graphql.CollectedField, obj *normgraph.Edge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CountryEdge_since(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Since(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *normgraph.Date) graphql.Marshaler {
-			return ec.marshalODate2ᚖgithubᚗcomᚋnormgraphᚋnormgraphᚋinternalᚋnormgraphᚐDate(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalODate2ᚖgithubᚗcomᚋnormgraphᚋnormgraphᚋinternalᚋnormgraphᚐDate(ctx, field.Selections, obj.Since())
 }
 func (ec *executionContext) fieldContext_CountryEdge_since(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CountryEdge", field, true, false, "Date")
 }
 
 func (ec *executionContext) _CountryEdge_until(ctx context.Context, field graphql.CollectedField, obj *normgraph.Edge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CountryEdge_until(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Until(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *normgraph.Date) graphql.Marshaler {
-			return ec.marshalODate2ᚖgithubᚗcomᚋnormgraphᚋnormgraphᚋinternalᚋnormgraphᚐDate(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalODate2ᚖgithubᚗcomᚋnormgraphᚋnormgraphᚋinternalᚋnormgraphᚐDate(ctx, field.Selections, obj.Until())
 }
 func (ec *executionContext) fieldContext_CountryEdge_until(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CountryEdge", field, true, false, "Date")
 }
 
 func (ec *executionContext) _CountryEdge_role(ctx context.Context, field graphql.CollectedField, obj *normgraph.Edge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CountryEdge_role(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Role(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Role())
 }
 func (ec *executionContext) fieldContext_CountryEdge_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CountryEdge", field, true, false, "String")
 }
 
 func (ec *executionContext) _CountryEdge_note(ctx context.Context, field graphql.CollectedField, obj *normgraph.Edge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CountryEdge_note(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Note(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Note())
 }
 func (ec *executionContext) fieldContext_CountryEdge_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CountryEdge", field, true, false, "String")
@@ -4432,92 +4368,28 @@ func (ec *executionContext) fieldContext_ForumEdge_node(_ context.Context, field
 }
 
 func (ec *executionContext) _ForumEdge_since(ctx context.Context, field graphql.CollectedField, obj *normgraph.Edge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ForumEdge_since(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Since(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *normgraph.Date) graphql.Marshaler {
-			return ec.marshalODate2ᚖgithubᚗcomᚋnormgraphᚋnormgraphᚋinternalᚋnormgraphᚐDate(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalODate2ᚖgithubᚗcomᚋnormgraphᚋnormgraphᚋinternalᚋnormgraphᚐDate(ctx, field.Selections, obj.Since())
 }
 func (ec *executionContext) fieldContext_ForumEdge_since(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ForumEdge", field, true, false, "Date")
 }
 
 func (ec *executionContext) _ForumEdge_until(ctx context.Context, field graphql.CollectedField, obj *normgraph.Edge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ForumEdge_until(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Until(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *normgraph.Date) graphql.Marshaler {
-			return ec.marshalODate2ᚖgithubᚗcomᚋnormgraphᚋnormgraphᚋinternalᚋnormgraphᚐDate(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalODate2ᚖgithubᚗcomᚋnormgraphᚋnormgraphᚋinternalᚋnormgraphᚐDate(ctx, field.Selections, obj.Until())
 }
 func (ec *executionContext) fieldContext_ForumEdge_until(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ForumEdge", field, true, false, "Date")
 }
 
 func (ec *executionContext) _ForumEdge_role(ctx context.Context, field graphql.CollectedField, obj *normgraph.Edge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ForumEdge_role(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Role(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Role())
 }
 func (ec *executionContext) fieldContext_ForumEdge_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ForumEdge", field, true, false, "String")
 }
 
 func (ec *executionContext) _ForumEdge_note(ctx context.Context, field graphql.CollectedField, obj *normgraph.Edge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ForumEdge_note(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Note(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Note())
 }
 func (ec *executionContext) fieldContext_ForumEdge_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ForumEdge", field, true, false, "String")
@@ -5072,92 +4944,28 @@ func (ec *executionContext) fieldContext_InitiativeEdge_node(_ context.Context, 
 }
 
 func (ec *executionContext) _InitiativeEdge_since(ctx context.Context, field graphql.CollectedField, obj *normgraph.Edge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_InitiativeEdge_since(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Since(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *normgraph.Date) graphql.Marshaler {
-			return ec.marshalODate2ᚖgithubᚗcomᚋnormgraphᚋnormgraphᚋinternalᚋnormgraphᚐDate(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalODate2ᚖgithubᚗcomᚋnormgraphᚋnormgraphᚋinternalᚋnormgraphᚐDate(ctx, field.Selections, obj.Since())
 }
 func (ec *executionContext) fieldContext_InitiativeEdge_since(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("InitiativeEdge", field, true, false, "Date")
 }
 
 func (ec *executionContext) _InitiativeEdge_until(ctx context.Context, field graphql.CollectedField, obj *normgraph.Edge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_InitiativeEdge_until(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Until(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *normgraph.Date) graphql.Marshaler {
-			return ec.marshalODate2ᚖgithubᚗcomᚋnormgraphᚋnormgraphᚋinternalᚋnormgraphᚐDate(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalODate2ᚖgithubᚗcomᚋnormgraphᚋnormgraphᚋinternalᚋnormgraphᚐDate(ctx, field.Selections, obj.Until())
 }
 func (ec *executionContext) fieldContext_InitiativeEdge_until(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("InitiativeEdge", field, true, false, "Date")
 }
 
 func (ec *executionContext) _InitiativeEdge_role(ctx context.Context, field graphql.CollectedField, obj *normgraph.Edge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_InitiativeEdge_role(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Role(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Role())
 }
 func (ec *executionContext) fieldContext_InitiativeEdge_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("InitiativeEdge", field, true, false, "String")
 }
 
 func (ec *executionContext) _InitiativeEdge_note(ctx context.Context, field graphql.CollectedField, obj *normgraph.Edge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_InitiativeEdge_note(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Note(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Note())
 }
 func (ec *executionContext) fieldContext_InitiativeEdge_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("InitiativeEdge", field, true, false, "String")
@@ -5572,92 +5380,28 @@ func (ec *executionContext) fieldContext_NormEdge_node(_ context.Context, field 
 }
 
 func (ec *executionContext) _NormEdge_since(ctx context.Context, field graphql.CollectedField, obj *normgraph.Edge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_NormEdge_since(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Since(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *normgraph.Date) graphql.Marshaler {
-			return ec.marshalODate2ᚖgithubᚗcomᚋnormgraphᚋnormgraphᚋinternalᚋnormgraphᚐDate(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalODate2ᚖgithubᚗcomᚋnormgraphᚋnormgraphᚋinternalᚋnormgraphᚐDate(ctx, field.Selections, obj.Since())
 }
 func (ec *executionContext) fieldContext_NormEdge_since(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("NormEdge", field, true, false, "Date")
 }
 
 func (ec *executionContext) _NormEdge_until(ctx context.Context, field graphql.CollectedField, obj *normgraph.Edge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_NormEdge_until(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Until(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *normgraph.Date) graphql.Marshaler {
-			return ec.marshalODate2ᚖgithubᚗcomᚋnormgraphᚋnormgraphᚋinternalᚋnormgraphᚐDate(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalODate2ᚖgithubᚗcomᚋnormgraphᚋnormgraphᚋinternalᚋnormgraphᚐDate(ctx, field.Selections, obj.Until())
 }
 func (ec *executionContext) fieldContext_NormEdge_until(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("NormEdge", field, true, false, "Date")
 }
 
 func (ec *executionContext) _NormEdge_role(ctx context.Context, field graphql.CollectedField, obj *normgraph.Edge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_NormEdge_role(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Role(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Role())
 }
 func (ec *executionContext) fieldContext_NormEdge_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("NormEdge", field, true, false, "String")
 }
 
 func (ec *executionContext) _NormEdge_note(ctx context.Context, field graphql.CollectedField, obj *normgraph.Edge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_NormEdge_note(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Note(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Note())
 }
 func (ec *executionContext) fieldContext_NormEdge_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("NormEdge", field, true, false, "String")

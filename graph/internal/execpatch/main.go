@@ -32,7 +32,8 @@ var rewrites = []rewrite{
 }
 
 // plainField matches the executor's resolution of a field read straight
-// from a struct field of the parent, with no resolver, no directive and a
+// from a struct field of the parent (or through normgraph.Edge's accessors
+// of its relationship, which are nil-safe), with no resolver, no directive and a
 // scalar or enum type whose marshaller cannot fail: gqlgen gives it a field
 // context, a context, a deferred recover, a pass through the field
 // middleware and two boxings of the value, about six allocations for a
@@ -48,7 +49,7 @@ var plainField = regexp.MustCompile(`(?m)^\treturn graphql\.ResolveField\(
 \t\t\treturn ec\.fieldContext_\w+\(ctx, field\)
 \t\t\},
 \t\tfunc\(ctx context\.Context\) \(any, error\) \{
-\t\t\treturn (obj\.\w+), nil
+\t\t\treturn (obj\.\w+|obj\.(?:Since|Until|Role|Note)\(\)), nil
 \t\t\},
 \t\tnil,
 \t\tfunc\(ctx context\.Context, selections ast\.SelectionSet, v (?:string|int|bool|float64|\[\]string|\*string|\*normgraph\.Date|normgraph\.EntityKind|normgraph\.RelationType)\) graphql\.Marshaler \{
@@ -66,7 +67,7 @@ var fieldArgsCall = regexp.MustCompile(`ec\.(field_\w+_args)\(ctx, field\.Argume
 var fieldArgsPatched = regexp.MustCompile(`fieldArgs\(ctx, field, ec\.Variables, ec\.field_\w+_args\)`)
 
 // plainFieldPatched is what plainField's rewrite leaves.
-var plainFieldPatched = regexp.MustCompile(`(?m)^\treturn ec\.marshal[^(\s]+\(ctx, field\.Selections, obj\.\w+\)$`)
+var plainFieldPatched = regexp.MustCompile(`(?m)^\treturn ec\.marshal[^(\s]+\(ctx, field\.Selections, obj\.\w+(?:\(\))?\)$`)
 
 func main() {
 	if len(os.Args) != 2 {

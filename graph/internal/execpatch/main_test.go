@@ -16,7 +16,8 @@ func write(t *testing.T, src string) string {
 	return path
 }
 
-// A plain string field, a nullable one, and a list of objects (kept).
+// A plain string field, a nullable one read through an Edge accessor, and
+// a list of objects (kept).
 const fields = `func (ec *executionContext) _Country_name(ctx context.Context, field graphql.CollectedField, obj *normgraph.Country) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -45,7 +46,7 @@ func (ec *executionContext) _CountryEdge_since(ctx context.Context, field graphq
 			return ec.fieldContext_CountryEdge_since(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Since, nil
+			return obj.Since(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *normgraph.Date) graphql.Marshaler {
@@ -114,7 +115,7 @@ func (ec *executionContext) fieldContext_Forum_members(ctx context.Context, fiel
 	return ec.marshalNString2string(ctx, field.Selections, obj.Name)
 }
 func (ec *executionContext) _CountryEdge_since(ctx context.Context, field graphql.CollectedField, obj *normgraph.Edge) (ret graphql.Marshaler) {
-	return ec.marshalODate2ᚖgithubᚗcomᚋnormgraphᚋnormgraphᚋinternalᚋnormgraphᚐDate(ctx, field.Selections, obj.Since)
+	return ec.marshalODate2ᚖgithubᚗcomᚋnormgraphᚋnormgraphᚋinternalᚋnormgraphᚐDate(ctx, field.Selections, obj.Since())
 }
 ` + fields[strings.Index(fields, "func (ec *executionContext) _CountryConnection_edges"):]
 
