@@ -193,13 +193,16 @@ func fieldArgs(ctx context.Context, field graphql.CollectedField, vars map[strin
 // every call (every object of a list). Here the key is the selection set's
 // and the type list's addresses: the selection sets belong to the
 // operation's parsed document and each type list is a variable of the
-// generated code.
+// generated code (or nil, for any type).
 func collectFields(ctx context.Context, oc *graphql.OperationContext, sel ast.SelectionSet, satisfies []string) []graphql.CollectedField {
 	c := opCacheFrom(ctx)
-	if c == nil || len(sel) == 0 || len(satisfies) == 0 {
+	if c == nil || len(sel) == 0 {
 		return graphql.CollectFields(oc, sel, satisfies)
 	}
-	k := fieldsKey{sel: &sel[0], n: len(sel), satisfies: &satisfies[0]}
+	k := fieldsKey{sel: &sel[0], n: len(sel)}
+	if len(satisfies) > 0 {
+		k.satisfies = &satisfies[0]
+	}
 	c.mu.Lock()
 	fields, ok := c.fields[k]
 	c.mu.Unlock()

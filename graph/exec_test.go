@@ -239,6 +239,10 @@ func TestCollectFieldsOncePerOperation(t *testing.T) {
 	if other := collectFields(ctx, oc, sel, forumImplementors); len(other) != 2 {
 		t.Errorf("fields for Forum %v, want id and name only", aliases(other))
 	}
+	any, want := collectFields(ctx, oc, sel, nil), graphql.CollectFields(newOC(), sel, nil)
+	if !slices.Equal(aliases(any), aliases(want)) || len(any) != 3 {
+		t.Errorf("fields for any type %v, want %v (all three)", aliases(any), aliases(want))
+	}
 }
 
 // go generate must have run execpatch over gqlgen's output.

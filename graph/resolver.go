@@ -95,10 +95,11 @@ func (r *Resolver) related(ctx context.Context, id string, t normgraph.Traversal
 // onlyTotalCount reports whether the connection field being resolved
 // selects nothing but totalCount (and __typename).
 func onlyTotalCount(ctx context.Context) bool {
-	if graphql.GetFieldContext(ctx) == nil {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
 		return false
 	}
-	return selectsOnlyTotalCount(graphql.CollectFieldsCtx(ctx, nil))
+	return selectsOnlyTotalCount(collectFields(ctx, graphql.GetOperationContext(ctx), fc.Field.Selections, nil))
 }
 
 func selectsOnlyTotalCount(fields []graphql.CollectedField) bool {
