@@ -20,7 +20,7 @@ import (
 // normgraph does not use; whoever adds an AroundFields middleware will not
 // see those fields. With loader.Direct these took the server CPU of a
 // three-level traversal of the embedded graph from 2.7–4.0 to about
-// 1.1–1.4 ms (bench/README.md).
+// 0.7 ms (bench/README.md, "Where the CPU goes").
 
 // marshalList marshals a list's elements as graphql.MarshalSliceConcurrently
 // does, in the caller's goroutine when the request's loaders are direct.
