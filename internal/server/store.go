@@ -47,8 +47,7 @@ func instrument[T any](s *instrumentedStore, ctx context.Context, method string,
 	defer func() {
 		// Deferred so that a panicking store is still counted and its span
 		// ended; the panic goes on up to the resolver's recover.
-		s.metrics.storeCalls.WithLabelValues(method, outcome).Inc()
-		s.metrics.storeDuration.WithLabelValues(method).Observe(time.Since(start).Seconds())
+		s.metrics.observeStoreCall(method, outcome, time.Since(start))
 		if span != nil {
 			if outcome != "ok" {
 				span.SetAttributes(attribute.String("normgraph.store.outcome", outcome))
