@@ -165,15 +165,19 @@ func (o *object) written(i int, alias string) bool {
 // field contexts of all the elements share the map, which resolvers only
 // read. Decoding them cost three allocations and a map per element (about
 // a tenth of a traversal's allocations). A failed decoding is not kept, so
-// that every element reports its error as gqlgen would.
-func fieldArgs(ctx context.Context, field graphql.CollectedField, vars map[string]any,
+// that every element reports its error as gqlgen would. The entry is also
+// keyed by the decoder's name (field_Type_name_args): a field of a fragment
+// on an interface is one node of the document for every implementing type,
+// and each type's decoder fills in the defaults of its own arguments.
+func fieldArgs(ctx context.Context, field graphql.CollectedField, vars map[string]any, decoder string,
 	decode func(context.Context, map[string]any) (map[string]any, error)) (map[string]any, error) {
 	c := opCacheFrom(ctx)
 	if c == nil {
 		return decode(ctx, field.ArgumentMap(vars))
 	}
+	k := argsKey{field.Field, decoder}
 	c.mu.Lock()
-	args, ok := c.args[field.Field]
+	args, ok := c.args[k]
 	c.mu.Unlock()
 	if ok {
 		return args, nil
@@ -181,10 +185,15 @@ func fieldArgs(ctx context.Context, field graphql.CollectedField, vars map[strin
 	args, err := decode(ctx, field.ArgumentMap(vars))
 	if err == nil {
 		c.mu.Lock()
-		c.args[field.Field] = args
+		c.args[k] = args
 		c.mu.Unlock()
 	}
 	return args, err
+}
+
+type argsKey struct {
+	field   *ast.Field
+	decoder string
 }
 
 // collectFields stands in for an object marshaller's
@@ -225,12 +234,13 @@ type fieldsKey struct {
 type opCacheKey struct{}
 
 // opCache holds what an operation computes once for all the objects it
-// marshals: decoded field arguments by field of the query document (fields
-// merged by CollectFields keep the first one's node, and validation
-// requires merged fields to have equal arguments), and collected fields.
+// marshals: decoded field arguments by field of the query document and
+// decoder (fields merged by CollectFields keep the first one's node, and
+// validation requires merged fields to have equal arguments), and collected
+// fields.
 type opCache struct {
 	mu     sync.Mutex
-	args   map[*ast.Field]map[string]any
+	args   map[argsKey]map[string]any
 	fields map[fieldsKey][]graphql.CollectedField
 }
 
@@ -253,7 +263,7 @@ func (OperationCache) Validate(schema graphql.ExecutableSchema) error { return n
 
 func (OperationCache) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
 	return next(context.WithValue(ctx, opCacheKey{}, &opCache{
-		args:   map[*ast.Field]map[string]any{},
+		args:   map[argsKey]map[string]any{},
 		fields: map[fieldsKey][]graphql.CollectedField{},
 	}))
 }

@@ -170,7 +170,7 @@ func TestFieldArgsDecodedOncePerOperation(t *testing.T) {
 		return map[string]any{"alias": alias}, nil
 	}
 	run := func(ctx context.Context, f graphql.CollectedField) (map[string]any, error) {
-		return fieldArgs(graphql.WithFieldContext(ctx, &graphql.FieldContext{Field: f}), f, nil, decode)
+		return fieldArgs(graphql.WithFieldContext(ctx, &graphql.FieldContext{Field: f}), f, nil, "field_Forum_"+f.Alias+"_args", decode)
 	}
 
 	var ctx context.Context
@@ -192,6 +192,13 @@ func TestFieldArgsDecodedOncePerOperation(t *testing.T) {
 	}
 	if calls["members"] != 1 || calls["memberships"] != 2 {
 		t.Errorf("decodings %v, want members once and the failing memberships every time", calls)
+	}
+	// The same field of the document under another type's decoder (a
+	// fragment on an interface) is decoded for that type.
+	fail = false
+	other, _ := fieldArgs(graphql.WithFieldContext(ctx, &graphql.FieldContext{Field: members}), members, nil, "field_Country_members_args", decode)
+	if calls["members"] != 2 || fmt.Sprintf("%p", other) == fmt.Sprintf("%p", first) {
+		t.Errorf("another decoder got the first decoder's arguments (%d decodings)", calls["members"])
 	}
 
 	fail, calls = false, map[string]int{}

@@ -3669,7 +3669,7 @@ func (ec *executionContext) fieldContext_Country_memberships(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Country_memberships_args); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, "field_Country_memberships_args", ec.field_Country_memberships_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -3713,7 +3713,7 @@ func (ec *executionContext) fieldContext_Country_initiatives(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Country_initiatives_args); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, "field_Country_initiatives_args", ec.field_Country_initiatives_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -3757,7 +3757,7 @@ func (ec *executionContext) fieldContext_Country_endorsedNorms(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Country_endorsedNorms_args); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, "field_Country_endorsedNorms_args", ec.field_Country_endorsedNorms_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -4130,7 +4130,7 @@ func (ec *executionContext) fieldContext_Forum_members(ctx context.Context, fiel
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Forum_members_args); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, "field_Forum_members_args", ec.field_Forum_members_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -4174,7 +4174,7 @@ func (ec *executionContext) fieldContext_Forum_memberCount(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Forum_memberCount_args); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, "field_Forum_memberCount_args", ec.field_Forum_memberCount_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -4250,7 +4250,7 @@ func (ec *executionContext) fieldContext_Forum_initiatives(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Forum_initiatives_args); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, "field_Forum_initiatives_args", ec.field_Forum_initiatives_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -4718,7 +4718,7 @@ func (ec *executionContext) fieldContext_Initiative_participants(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Initiative_participants_args); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, "field_Initiative_participants_args", ec.field_Initiative_participants_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -4762,7 +4762,7 @@ func (ec *executionContext) fieldContext_Initiative_participantCount(ctx context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Initiative_participantCount_args); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, "field_Initiative_participantCount_args", ec.field_Initiative_participantCount_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -5174,7 +5174,7 @@ func (ec *executionContext) fieldContext_Norm_affirmedBy(ctx context.Context, fi
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Norm_affirmedBy_args); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, "field_Norm_affirmedBy_args", ec.field_Norm_affirmedBy_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -5218,7 +5218,7 @@ func (ec *executionContext) fieldContext_Norm_promotedBy(ctx context.Context, fi
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Norm_promotedBy_args); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, "field_Norm_promotedBy_args", ec.field_Norm_promotedBy_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -5262,7 +5262,7 @@ func (ec *executionContext) fieldContext_Norm_endorsers(ctx context.Context, fie
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Norm_endorsers_args); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, "field_Norm_endorsers_args", ec.field_Norm_endorsers_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -5672,7 +5672,7 @@ func (ec *executionContext) fieldContext_Priority_fora(ctx context.Context, fiel
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Priority_fora_args); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, "field_Priority_fora_args", ec.field_Priority_fora_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -5716,7 +5716,7 @@ func (ec *executionContext) fieldContext_Priority_initiatives(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Priority_initiatives_args); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, "field_Priority_initiatives_args", ec.field_Priority_initiatives_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -5760,7 +5760,7 @@ func (ec *executionContext) fieldContext_Priority_norms(ctx context.Context, fie
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Priority_norms_args); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, "field_Priority_norms_args", ec.field_Priority_norms_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -5804,7 +5804,7 @@ func (ec *executionContext) fieldContext_Query_node(ctx context.Context, field g
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_node_args); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, "field_Query_node_args", ec.field_Query_node_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -5848,7 +5848,7 @@ func (ec *executionContext) fieldContext_Query_countries(ctx context.Context, fi
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_countries_args); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, "field_Query_countries_args", ec.field_Query_countries_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -5892,7 +5892,7 @@ func (ec *executionContext) fieldContext_Query_country(ctx context.Context, fiel
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_country_args); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, "field_Query_country_args", ec.field_Query_country_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -5936,7 +5936,7 @@ func (ec *executionContext) fieldContext_Query_fora(ctx context.Context, field g
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_fora_args); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, "field_Query_fora_args", ec.field_Query_fora_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -5980,7 +5980,7 @@ func (ec *executionContext) fieldContext_Query_forum(ctx context.Context, field 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_forum_args); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, "field_Query_forum_args", ec.field_Query_forum_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -6024,7 +6024,7 @@ func (ec *executionContext) fieldContext_Query_search(ctx context.Context, field
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_search_args); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, "field_Query_search_args", ec.field_Query_search_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -6068,7 +6068,7 @@ func (ec *executionContext) fieldContext_Query_path(ctx context.Context, field g
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_path_args); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, "field_Query_path_args", ec.field_Query_path_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -6112,7 +6112,7 @@ func (ec *executionContext) fieldContext_Query_neighborhood(ctx context.Context,
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_neighborhood_args); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, "field_Query_neighborhood_args", ec.field_Query_neighborhood_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -6156,7 +6156,7 @@ func (ec *executionContext) fieldContext_Query_subgraph(ctx context.Context, fie
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_subgraph_args); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, "field_Query_subgraph_args", ec.field_Query_subgraph_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -6232,7 +6232,7 @@ func (ec *executionContext) fieldContext_Query_initiatives(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_initiatives_args); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, "field_Query_initiatives_args", ec.field_Query_initiatives_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -6276,7 +6276,7 @@ func (ec *executionContext) fieldContext_Query_initiative(ctx context.Context, f
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_initiative_args); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, "field_Query_initiative_args", ec.field_Query_initiative_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -6320,7 +6320,7 @@ func (ec *executionContext) fieldContext_Query_norms(ctx context.Context, field 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_norms_args); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, "field_Query_norms_args", ec.field_Query_norms_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -6364,7 +6364,7 @@ func (ec *executionContext) fieldContext_Query_norm(ctx context.Context, field g
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_norm_args); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, "field_Query_norm_args", ec.field_Query_norm_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -6440,7 +6440,7 @@ func (ec *executionContext) fieldContext_Query_priority(ctx context.Context, fie
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_priority_args); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, "field_Query_priority_args", ec.field_Query_priority_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -6484,7 +6484,7 @@ func (ec *executionContext) fieldContext_Query_sources(ctx context.Context, fiel
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_sources_args); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, "field_Query_sources_args", ec.field_Query_sources_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -6528,7 +6528,7 @@ func (ec *executionContext) fieldContext_Query_source(ctx context.Context, field
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_source_args); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, "field_Query_source_args", ec.field_Query_source_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -6572,7 +6572,7 @@ func (ec *executionContext) fieldContext_Query___type(ctx context.Context, field
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query___type_args); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, "field_Query___type_args", ec.field_Query___type_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -7060,7 +7060,7 @@ func (ec *executionContext) fieldContext___Directive_args(ctx context.Context, f
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field___Directive_args_args); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, "field___Directive_args_args", ec.field___Directive_args_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -7210,7 +7210,7 @@ func (ec *executionContext) fieldContext___Field_args(ctx context.Context, field
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field___Field_args_args); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, "field___Field_args_args", ec.field___Field_args_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -7722,7 +7722,7 @@ func (ec *executionContext) fieldContext___Type_fields(ctx context.Context, fiel
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field___Type_fields_args); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, "field___Type_fields_args", ec.field___Type_fields_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -7830,7 +7830,7 @@ func (ec *executionContext) fieldContext___Type_enumValues(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field___Type_enumValues_args); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, "field___Type_enumValues_args", ec.field___Type_enumValues_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -7874,7 +7874,7 @@ func (ec *executionContext) fieldContext___Type_inputFields(ctx context.Context,
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field___Type_inputFields_args); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, "field___Type_inputFields_args", ec.field___Type_inputFields_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}

@@ -64,7 +64,7 @@ var plainField = regexp.MustCompile(`(?m)^\treturn graphql\.ResolveField\(
 var fieldArgsCall = regexp.MustCompile(`ec\.(field_\w+_args)\(ctx, field\.ArgumentMap\(ec\.Variables\)\)`)
 
 // fieldArgsPatched is what fieldArgsCall's rewrite leaves.
-var fieldArgsPatched = regexp.MustCompile(`fieldArgs\(ctx, field, ec\.Variables, ec\.field_\w+_args\)`)
+var fieldArgsPatched = regexp.MustCompile(`fieldArgs\(ctx, field, ec\.Variables, "field_\w+_args", ec\.field_\w+_args\)`)
 
 // plainFieldPatched is what plainField's rewrite leaves.
 var plainFieldPatched = regexp.MustCompile(`(?m)^\treturn ec\.marshal[^(\s]+\(ctx, field\.Selections, obj\.\w+(?:\(\))?\)$`)
@@ -99,6 +99,6 @@ func patch(path string) error {
 	if !fieldArgsCall.Match(src) && !fieldArgsPatched.Match(src) {
 		return fmt.Errorf("%s: found no field arguments to decode, nor a rewritten call: has gqlgen changed its executor?", path)
 	}
-	src = fieldArgsCall.ReplaceAll(src, []byte("fieldArgs(ctx, field, ec.Variables, ec.${1})"))
+	src = fieldArgsCall.ReplaceAll(src, []byte(`fieldArgs(ctx, field, ec.Variables, "${1}", ec.${1})`))
 	return os.WriteFile(path, src, 0o644)
 }

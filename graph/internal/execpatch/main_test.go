@@ -106,7 +106,7 @@ var patched = `func (ec *executionContext) _Forum(ctx context.Context, sel ast.S
 	return &object{fields, out}
 }
 func (ec *executionContext) fieldContext_Forum_members(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Forum_members_args); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, "field_Forum_members_args", ec.field_Forum_members_args); err != nil {
 		return fc, err
 	}
 	return fc, nil
