@@ -175,20 +175,9 @@ func fieldArgs(ctx context.Context, field graphql.CollectedField, vars map[strin
 	if c == nil {
 		return decode(ctx, field.ArgumentMap(vars))
 	}
-	k := argsKey{field.Field, decoder}
-	c.mu.Lock()
-	args, ok := c.args[k]
-	c.mu.Unlock()
-	if ok {
-		return args, nil
-	}
-	args, err := decode(ctx, field.ArgumentMap(vars))
-	if err == nil {
-		c.mu.Lock()
-		c.args[k] = args
-		c.mu.Unlock()
-	}
-	return args, err
+	return remember(&c.mu, c.args, argsKey{field.Field, decoder}, func() (map[string]any, error) {
+		return decode(ctx, field.ArgumentMap(vars))
+	})
 }
 
 type argsKey struct {
@@ -212,17 +201,29 @@ func collectFields(ctx context.Context, oc *graphql.OperationContext, sel ast.Se
 	if len(satisfies) > 0 {
 		k.satisfies = &satisfies[0]
 	}
-	c.mu.Lock()
-	fields, ok := c.fields[k]
-	c.mu.Unlock()
-	if ok {
-		return fields
-	}
-	fields = graphql.CollectFields(oc, sel, satisfies)
-	c.mu.Lock()
-	c.fields[k] = fields
-	c.mu.Unlock()
+	fields, _ := remember(&c.mu, c.fields, k, func() ([]graphql.CollectedField, error) {
+		return graphql.CollectFields(oc, sel, satisfies), nil
+	})
 	return fields
+}
+
+// remember returns m's value for k, computing it on a miss and keeping it
+// unless compute fails. Two goroutines that miss together both compute;
+// the values are equal.
+func remember[K comparable, V any](mu *sync.Mutex, m map[K]V, k K, compute func() (V, error)) (V, error) {
+	mu.Lock()
+	v, ok := m[k]
+	mu.Unlock()
+	if ok {
+		return v, nil
+	}
+	v, err := compute()
+	if err == nil {
+		mu.Lock()
+		m[k] = v
+		mu.Unlock()
+	}
+	return v, err
 }
 
 type fieldsKey struct {
