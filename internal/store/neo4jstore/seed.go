@@ -217,8 +217,8 @@ type plan struct {
 	// eid is each node's element id in the graph, once known: read with
 	// the graph, or returned by the statement that created the node.
 	// Relationships are written between nodes found by element id, a
-	// direct seek, which costs the server a third less per relationship
-	// than two lookups in the id index.
+	// direct seek: the relationship phase of a 1M-relationship seed took
+	// 17–28% less time than with two lookups in the id index per row.
 	eid []string
 
 	// junkNodes are element ids of nodes that are not entity or source nodes
