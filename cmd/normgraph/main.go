@@ -88,7 +88,9 @@ type commonFlags struct {
 
 type neo4jFlags struct {
 	uri, username, password, database string
-	timeout                           time.Duration
+	// maxConnections caps the driver's connection pool (0: the driver's
+	// default); serve registers it.
+	maxConnections int
 }
 
 func (c *commonFlags) register(fs *flag.FlagSet) {

@@ -31,3 +31,19 @@ func TestSeedContractFixture(t *testing.T) {
 	_ = context.Background
 	_ = neo4jstore.DefaultDatabase
 }
+
+// MaxConnections reaches the driver's pool, whose size the metrics report.
+func TestMaxConnections(t *testing.T) {
+	for _, c := range []struct{ set, want int }{{0, 100}, {4, 4}} {
+		cfg := neo4jstore.TestConfig(t)
+		cfg.MaxConnections = c.set
+		s, err := neo4jstore.Open(context.Background(), cfg)
+		if err != nil {
+			t.Fatalf("Open: %v", err)
+		}
+		if _, _, size := s.PoolStats(); size != c.want {
+			t.Errorf("MaxConnections %d: pool of %d, want %d", c.set, size, c.want)
+		}
+		s.Close(context.Background())
+	}
+}
