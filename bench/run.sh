@@ -18,6 +18,8 @@
 #   MIXES        mixes for the curated runs (default: lookup hop1 traversal search graph analyst)
 #   SYN_MIXES    mixes for the synthetic runs (default: lookup hop1 traversal)
 #   SCALES       synthetic scales (default: 1 10 100)
+#   NEO4J_WARMUP unreported load on a Neo4j server before its measured runs
+#                (default 90s: its JIT keeps improving for over a minute)
 #   NEO4J_PORT   Bolt port of the private Neo4j (default 17690); it lives in
 #                $OUT/neo4j-home and is stopped and deleted at the end. The
 #                shared development server (7687) is never touched.
@@ -34,6 +36,7 @@ MIXES="${MIXES:-lookup hop1 traversal search graph analyst}"
 SYN_MIXES="${SYN_MIXES:-lookup hop1 traversal}"
 SCALES="${SCALES:-1 10 100}"
 NEO4J_PORT="${NEO4J_PORT:-17690}"
+NEO4J_WARMUP="${NEO4J_WARMUP:-90s}"
 PARTS=("$@")
 ((${#PARTS[@]})) || PARTS=(embedded synthetic)
 
@@ -83,10 +86,11 @@ serve() {
 }
 
 # warm MIX [bench args...]: an unreported run, so that Neo4j's query caches and
-# JIT are warm before the measured ones.
+# JIT are warm before the measured ones. Neo4j keeps getting faster for over a
+# minute of load (its JIT), hence NEO4J_WARMUP.
 warm() {
   local mix="$1"; shift
-  "$BIN" bench --url "http://127.0.0.1:$PORT/graphql" --mix "$mix" --duration "$DURATION" \
+  "$BIN" bench --url "http://127.0.0.1:$PORT/graphql" --mix "$mix" --duration "$NEO4J_WARMUP" \
     --concurrency "$CONCURRENCY" "$@" >/dev/null 2>&1
 }
 
