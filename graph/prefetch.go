@@ -48,7 +48,7 @@ func (r *Resolver) lookahead(ctx context.Context) []loader.Next {
 	if !ok {
 		return nil
 	}
-	then, _ := r.below(graphql.GetOperationContext(ctx), fc.Field.Selections, f)
+	then, _ := r.below(ctx, graphql.GetOperationContext(ctx), fc.Field.Selections, f)
 	return then
 }
 
@@ -65,40 +65,17 @@ func (r *Resolver) lookaheadObject(ctx context.Context) (then []loader.Next, com
 	if _, ok := implementors[node]; !ok {
 		return nil, false
 	}
-	return r.below(graphql.GetOperationContext(ctx), fc.Field.Selections, relField{shape: listField, node: node})
+	return r.below(ctx, graphql.GetOperationContext(ctx), fc.Field.Selections, relField{shape: listField, node: node})
 }
 
 // below returns the lookahead of the relationship fields selected on the
 // far ends of f, whose selection is sel, and whether it covers every field
 // there that loads other nodes: not when a field has arguments that need
 // decoding, nor when sources are selected (they are not fetched ahead).
-func (r *Resolver) below(op *graphql.OperationContext, sel ast.SelectionSet, f relField) (out []loader.Next, complete bool) {
-	complete = true
-	var nodes []ast.SelectionSet
-	switch f.shape {
-	case listField:
-		nodes = append(nodes, sel)
-	case connectionField:
-		conn, ok := connectionImplementors[f.node]
-		if !ok {
-			return nil, false
-		}
-		for _, e := range graphql.CollectFields(op, sel, conn[0]) {
-			if e.Name != "edges" {
-				continue
-			}
-			for _, n := range graphql.CollectFields(op, e.Selections, conn[1]) {
-				switch {
-				case n.Name == "node":
-					nodes = append(nodes, n.Selections)
-				case loadsNodes(n):
-					complete = false
-				}
-			}
-		}
-	}
+func (r *Resolver) below(ctx context.Context, op *graphql.OperationContext, sel ast.SelectionSet, f relField) (out []loader.Next, complete bool) {
+	nodes, complete := nodeSelections(ctx, op, sel, f)
 	for _, s := range nodes {
-		for _, c := range graphql.CollectFields(op, s, implementors[f.node]) {
+		for _, c := range collectFields(ctx, op, s, implementors[f.node]) {
 			child, ok := relFields[f.node+"."+c.Name]
 			if !ok {
 				complete = complete && !loadsNodes(c)
@@ -112,13 +89,119 @@ func (r *Resolver) below(op *graphql.OperationContext, sel ast.SelectionSet, f r
 			next := loader.Next{Traversal: child.t, Page: page}
 			if page.First != 0 {
 				var all bool
-				next.Then, all = r.below(op, c.Selections, child)
+				next.Then, all = r.below(ctx, op, c.Selections, child)
 				complete = complete && all
+				next.Omit = omitted(ctx, op, c.Selections, child)
 			}
 			out = append(out, next)
 		}
 	}
 	return out, complete
+}
+
+// nodeSelections returns the selections on the far ends of relationship
+// field f, whose selection is sel: sel itself for a plain list, those of
+// edges { node } for a connection. complete is false when an edge selects
+// another field that loads nodes (sources).
+func nodeSelections(ctx context.Context, op *graphql.OperationContext, sel ast.SelectionSet, f relField) (nodes []ast.SelectionSet, complete bool) {
+	switch f.shape {
+	case listField:
+		return []ast.SelectionSet{sel}, true
+	case connectionField:
+		conn, ok := connectionImplementors[f.node]
+		if !ok {
+			return nil, false
+		}
+		complete = true
+		for _, e := range collectFields(ctx, op, sel, conn[0]) {
+			if e.Name != "edges" {
+				continue
+			}
+			for _, n := range collectFields(ctx, op, e.Selections, conn[1]) {
+				switch {
+				case n.Name == "node":
+					nodes = append(nodes, n.Selections)
+				case loadsNodes(n):
+					complete = false
+				}
+			}
+		}
+		return nodes, complete
+	}
+	return nil, true
+}
+
+// omittable maps the fields of node types that read an entity field a
+// page may leave out (normgraph.RelatedRequest.Omit) to that field: by
+// "Type.field", and by field alone for the Entity interface's.
+var omittable = map[string]normgraph.EntityFields{
+	"description":         normgraph.FieldDescription,
+	"aliases":             normgraph.FieldAliases,
+	"sources":             normgraph.FieldSources,
+	"Priority.shortName":  normgraph.FieldShortName,
+	"Norm.code":           normgraph.FieldCode,
+	"Norm.text":           normgraph.FieldText,
+	"Norm.framework":      normgraph.FieldFramework,
+	"Country.iso2":        normgraph.FieldISO2,
+	"Country.iso3":        normgraph.FieldISO3,
+	"Country.region":      normgraph.FieldRegion,
+	"Country.subregion":   normgraph.FieldSubregion,
+	"Forum.acronym":       normgraph.FieldAcronym,
+	"Forum.type":          normgraph.FieldType,
+	"Forum.founded":       normgraph.FieldFounded,
+	"Forum.url":           normgraph.FieldURL,
+	"Initiative.type":     normgraph.FieldType,
+	"Initiative.launched": normgraph.FieldLaunched,
+	"Initiative.url":      normgraph.FieldURL,
+}
+
+// alwaysSet are the fields of a node type that read only what every page's
+// entities carry (normgraph.EntityFields).
+var alwaysSet = map[string]bool{"__typename": true, "id": true, "kind": true, "name": true, "order": true}
+
+// omitted works out which entity fields the resolvers below relationship
+// field f, whose selection is sel, leave unread on its far ends, so that
+// the store need not send them. A field it does not know (one added to the
+// schema since) makes it leave nothing out: a page with too little would
+// answer wrongly, one with too much only costs more.
+func omitted(ctx context.Context, op *graphql.OperationContext, sel ast.SelectionSet, f relField) normgraph.EntityFields {
+	if f.shape == countField {
+		return 0
+	}
+	nodes, _ := nodeSelections(ctx, op, sel, f)
+	var read normgraph.EntityFields
+	for _, s := range nodes {
+		for _, c := range collectFields(ctx, op, s, implementors[f.node]) {
+			if alwaysSet[c.Name] {
+				continue
+			}
+			if _, rel := relFields[f.node+"."+c.Name]; rel {
+				continue
+			}
+			field, ok := omittable[f.node+"."+c.Name]
+			if !ok {
+				field, ok = omittable[c.Name]
+			}
+			if !ok {
+				return 0
+			}
+			read |= field
+		}
+	}
+	return normgraph.AllEntityFields &^ read
+}
+
+// omittedHere is omitted for the relationship field being resolved.
+func omittedHere(ctx context.Context) normgraph.EntityFields {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil || fc.Field.Field == nil {
+		return 0
+	}
+	f, ok := relFields[fc.Object+"."+fc.Field.Name]
+	if !ok {
+		return 0
+	}
+	return omitted(ctx, graphql.GetOperationContext(ctx), fc.Field.Selections, f)
 }
 
 // loadsNodes reports whether a field that is not a relationship field

@@ -86,10 +86,13 @@ func (r *Resolver) related(ctx context.Context, id string, t normgraph.Traversal
 		p.First = 0
 	}
 	var then []loader.Next
+	var omit normgraph.EntityFields
 	if p.First != 0 && l.Prefetches() {
-		then = r.lookahead(ctx)
+		// Only a store that batches natively is told what to leave out,
+		// as only it gets the lookahead that must agree with it.
+		then, omit = r.lookahead(ctx), omittedHere(ctx)
 	}
-	return l.Related(ctx, id, t, p, then)
+	return l.Related(ctx, id, t, p, omit, then)
 }
 
 // onlyTotalCount reports whether the connection field being resolved
@@ -117,7 +120,7 @@ func (r *Resolver) count(ctx context.Context, id string, t normgraph.Traversal) 
 	if err != nil {
 		return 0, err
 	}
-	p, err := l.Related(ctx, id, t, normgraph.PageArgs{First: 0}, nil)
+	p, err := l.Related(ctx, id, t, normgraph.PageArgs{First: 0}, 0, nil)
 	if err != nil {
 		return 0, err
 	}
@@ -132,10 +135,11 @@ func relatedAll[T normgraph.Node](ctx context.Context, r *Resolver, id string, t
 		return nil, err
 	}
 	var then []loader.Next
+	var omit normgraph.EntityFields
 	if l.Prefetches() {
-		then = r.lookahead(ctx)
+		then, omit = r.lookahead(ctx), omittedHere(ctx)
 	}
-	p, err := l.Related(ctx, id, t, normgraph.PageArgs{First: normgraph.Unlimited}, then)
+	p, err := l.Related(ctx, id, t, normgraph.PageArgs{First: normgraph.Unlimited}, omit, then)
 	if err != nil {
 		return nil, err
 	}

@@ -83,7 +83,11 @@ type cache interface {
 type Next struct {
 	Traversal normgraph.Traversal
 	Page      normgraph.PageArgs
-	Then      []Next
+	// Omit is what the resolvers below will not read of the far ends
+	// (normgraph.RelatedRequest.Omit). It is part of the page's key: a
+	// page fetched with fewer fields must not answer a load that reads more.
+	Omit normgraph.EntityFields
+	Then []Next
 }
 
 type keyKind uint8
@@ -115,6 +119,7 @@ type value struct {
 type relatedSpec struct {
 	Traversal normgraph.Traversal
 	Page      normgraph.PageArgs
+	Omit      normgraph.EntityFields `json:",omitempty"`
 	// then is not part of the key: the same page asked with different
 	// lookahead is one load, which fetches ahead what any of them asked.
 	then []Next
@@ -172,7 +177,7 @@ func (l *Loaders) fetch(ctx context.Context, store normgraph.Store, keys []key) 
 				s := l.specs[k.spec]
 				then := requests(s.then) // a copy: register may merge into s.then
 				l.mu.Unlock()
-				b.Related = append(b.Related, normgraph.RelatedRequest{Traversal: s.Traversal, Page: s.Page, Then: then})
+				b.Related = append(b.Related, normgraph.RelatedRequest{Traversal: s.Traversal, Page: s.Page, Omit: s.Omit, Then: then})
 			}
 			at[i] = pos{r, len(b.Related[r].IDs)}
 			b.Related[r].IDs = append(b.Related[r].IDs, k.id)
@@ -376,11 +381,14 @@ func (l *Loaders) Prefetches() bool { return l.prefetch }
 // Related loads one page of the far ends of t from id. With Prefetching,
 // the pages then describes are fetched in the same batch from every far end
 // of that page, and kept for the resolvers one level down.
-func (l *Loaders) Related(ctx context.Context, id string, t normgraph.Traversal, page normgraph.PageArgs, then []Next) (*normgraph.Page, error) {
+//
+// omit is what the caller will not read of the far ends (see
+// normgraph.RelatedRequest.Omit).
+func (l *Loaders) Related(ctx context.Context, id string, t normgraph.Traversal, page normgraph.PageArgs, omit normgraph.EntityFields, then []Next) (*normgraph.Page, error) {
 	if !l.prefetch {
 		then = nil
 	}
-	spec, err := l.register(Next{Traversal: t, Page: page, Then: then})
+	spec, err := l.register(Next{Traversal: t, Page: page, Omit: omit, Then: then})
 	if err != nil {
 		return nil, err
 	}
@@ -412,7 +420,7 @@ func (l *Loaders) register(n Next) (string, error) {
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	s := relatedSpec{Traversal: n.Traversal, Page: n.Page}
+	s := n.spec()
 	if old, ok := l.specs[spec]; ok {
 		s.then = old.then
 	}
@@ -422,8 +430,17 @@ func (l *Loaders) register(n Next) (string, error) {
 }
 
 // key is the key of n's own load, its lookahead left out.
-func (n Next) key() (string, error) {
-	return relatedSpec{Traversal: n.Traversal, Page: n.Page}.key()
+func (n Next) key() (string, error) { return n.spec().key() }
+
+// spec is n's own load, its lookahead left out. A page of no items holds
+// no entities to leave fields out of: counts share one load whatever their
+// caller would read.
+func (n Next) spec() relatedSpec {
+	s := relatedSpec{Traversal: n.Traversal, Page: n.Page, Omit: n.Omit}
+	if s.Page.First == 0 {
+		s.Omit = 0
+	}
+	return s
 }
 
 // merge adds to have the entries of add it lacks, and merges the lookahead
@@ -454,7 +471,7 @@ func requests(then []Next) []normgraph.RelatedRequest {
 	}
 	out := make([]normgraph.RelatedRequest, len(then))
 	for i, n := range then {
-		out[i] = normgraph.RelatedRequest{Traversal: n.Traversal, Page: n.Page, Then: requests(n.Then)}
+		out[i] = normgraph.RelatedRequest{Traversal: n.Traversal, Page: n.Page, Omit: n.spec().Omit, Then: requests(n.Then)}
 	}
 	return out
 }
@@ -467,7 +484,7 @@ func (l *Loaders) prime(then []normgraph.RelatedRequest, results []normgraph.The
 		if k >= len(then) || tr.Err != nil || tr.Pages == nil {
 			continue
 		}
-		spec, err := l.register(Next{Traversal: then[k].Traversal, Page: then[k].Page})
+		spec, err := l.register(Next{Traversal: then[k].Traversal, Page: then[k].Page, Omit: then[k].Omit})
 		if err != nil {
 			continue
 		}
@@ -485,7 +502,8 @@ func (l *Loaders) prime(then []normgraph.RelatedRequest, results []normgraph.The
 func (s relatedSpec) key() (string, error) {
 	t := s.Traversal
 	if t.AsOf == nil && t.Filter.IsZero() && s.Page.After == nil {
-		return string(t.Type) + "|" + strconv.Itoa(int(t.Direction)) + "|" + string(t.Kind) + "|" + strconv.Itoa(s.Page.First), nil
+		return string(t.Type) + "|" + strconv.Itoa(int(t.Direction)) + "|" + string(t.Kind) + "|" + strconv.Itoa(s.Page.First) +
+			"|" + strconv.FormatUint(uint64(s.Omit), 16), nil
 	}
 	b, err := json.Marshal(s)
 	return string(b), err

@@ -47,7 +47,7 @@ func loadAll(l *loader.Loaders, fora []string, ts []normgraph.Traversal) ([]*nor
 	var wg sync.WaitGroup
 	for i, f := range fora {
 		wg.Go(func() {
-			pages[i], errs[i] = l.Related(context.Background(), f, ts[i%len(ts)], normgraph.PageArgs{First: 50}, nil)
+			pages[i], errs[i] = l.Related(context.Background(), f, ts[i%len(ts)], normgraph.PageArgs{First: 50}, 0, nil)
 		})
 	}
 	wg.Wait()
@@ -151,7 +151,7 @@ func TestMixedLoadsShareOneBatch(t *testing.T) {
 	wg.Go(func() { ent, entErr = l.Entity(ctx, "osce") })
 	wg.Go(func() { country, countryErr = l.Country(ctx, "US") })
 	wg.Go(func() { node, nodeErr = l.Node(ctx, "src-fact-sheet") })
-	wg.Go(func() { _, relErr = l.Related(ctx, "osce", members, normgraph.PageArgs{First: 5}, nil) })
+	wg.Go(func() { _, relErr = l.Related(ctx, "osce", members, normgraph.PageArgs{First: 5}, 0, nil) })
 	wg.Wait()
 	if len(s.batches) != 1 {
 		t.Fatalf("%d batches, want 1: %+v", len(s.batches), s.batches)
@@ -202,7 +202,7 @@ func TestBatchErrorReachesEveryKey(t *testing.T) {
 	errs := make([]error, 3)
 	wg.Go(func() { _, errs[0] = l.Entity(ctx, "osce") })
 	wg.Go(func() { _, errs[1] = l.Country(ctx, "US") })
-	wg.Go(func() { _, errs[2] = l.Related(ctx, "osce", members, normgraph.PageArgs{First: 5}, nil) })
+	wg.Go(func() { _, errs[2] = l.Related(ctx, "osce", members, normgraph.PageArgs{First: 5}, 0, nil) })
 	wg.Wait()
 	for i, err := range errs {
 		if !errors.Is(err, s.err) {
@@ -224,15 +224,15 @@ func TestDirectLoadsCacheAndRetry(t *testing.T) {
 	page := normgraph.PageArgs{First: 5}
 
 	s.fail = errors.New("store down")
-	if _, err := l.Related(ctx, "osce", members, page, nil); !errors.Is(err, s.fail) {
+	if _, err := l.Related(ctx, "osce", members, page, 0, nil); !errors.Is(err, s.fail) {
 		t.Fatalf("Related with the store down: error %v, want %v", err, s.fail)
 	}
 	s.fail = nil
-	first, err := l.Related(ctx, "osce", members, page, nil)
+	first, err := l.Related(ctx, "osce", members, page, 0, nil)
 	if err != nil || first == nil || len(first.Edges) != 5 {
 		t.Fatalf("Related after the store came back = %+v, %v; want a page of 5", first, err)
 	}
-	again, err := l.Related(ctx, "osce", members, page, nil)
+	again, err := l.Related(ctx, "osce", members, page, 0, nil)
 	if err != nil || again != first {
 		t.Errorf("second Related = %p, %v; want the cached page %p", again, err, first)
 	}
@@ -267,7 +267,7 @@ func TestDirectConcurrentLoadsAgree(t *testing.T) {
 	var wg sync.WaitGroup
 	for i := range pages {
 		wg.Go(func() {
-			pages[i], _ = l.Related(context.Background(), "nato", members, normgraph.PageArgs{First: 3}, nil)
+			pages[i], _ = l.Related(context.Background(), "nato", members, normgraph.PageArgs{First: 3}, 0, nil)
 		})
 	}
 	wg.Wait()
@@ -275,5 +275,59 @@ func TestDirectConcurrentLoadsAgree(t *testing.T) {
 		if p == nil || p != pages[0] {
 			t.Fatalf("load %d got page %p, load 0 got %p: want one value per key", i, p, pages[0])
 		}
+	}
+}
+
+// A page is loaded apart for each set of fields its callers leave out, so
+// that a page with fewer fields never answers a load that reads more; a
+// page of no items is one load whatever its callers would leave out.
+func TestRelatedKeyedByOmittedFields(t *testing.T) {
+	s := &batchStore{countingStore: newStore(t)}
+	l := loader.New(s, 50*time.Millisecond)
+	ctx := context.Background()
+	few := normgraph.AllEntityFields
+	some := normgraph.AllEntityFields &^ normgraph.FieldISO2
+	var wg sync.WaitGroup
+	pages := make([]*normgraph.Page, 6)
+	for i, omit := range []normgraph.EntityFields{few, some, few, 0} {
+		wg.Go(func() {
+			var err error
+			if pages[i], err = l.Related(ctx, "osce", members, normgraph.PageArgs{First: 5}, omit, nil); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	for i, omit := range []normgraph.EntityFields{few, 0} {
+		wg.Go(func() {
+			var err error
+			if pages[4+i], err = l.Related(ctx, "osce", members, normgraph.PageArgs{First: 0}, omit, nil); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	if len(s.batches) != 1 {
+		t.Fatalf("%d batches, want 1", len(s.batches))
+	}
+	got := map[normgraph.EntityFields]int{}
+	for _, r := range s.batches[0].Related {
+		if r.Page.First == 0 {
+			if r.Omit != 0 {
+				t.Errorf("a page of no items asks to leave out %#x", r.Omit)
+			}
+			got[1<<31]++
+			continue
+		}
+		got[r.Omit]++
+	}
+	want := map[normgraph.EntityFields]int{few: 1, some: 1, 0: 1, 1 << 31: 1}
+	if len(got) != len(want) || got[few] != 1 || got[some] != 1 || got[0] != 1 || got[1<<31] != 1 {
+		t.Errorf("related requests by fields left out %v, want one each of %v", got, want)
+	}
+	if pages[0] != pages[2] {
+		t.Error("two loads leaving out the same fields got different pages")
+	}
+	if pages[4] != pages[5] {
+		t.Error("two counts got different pages")
 	}
 }

@@ -34,6 +34,11 @@ type RelatedRequest struct {
 	IDs       []string
 	Traversal Traversal
 	Page      PageArgs
+	// Omit lists fields of the far ends that the caller will not read: a
+	// store may leave them empty in the entities on this request's pages,
+	// which spares a database reading and sending properties no one asked
+	// for. Zero asks for whole entities.
+	Omit EntityFields
 	// Then asks, in the same batch, for the next level of a nested query:
 	// each request of Then (whose IDs are ignored) is answered from every
 	// node on this request's pages. A query that follows relationships
@@ -160,3 +165,31 @@ func thenEach(ctx context.Context, s Store, pages []*Page, reqs []RelatedRequest
 	}
 	return out
 }
+
+// EntityFields is a set of entity fields that a RelatedRequest may leave
+// out. An entity's ID, Kind and Name, and a priority's Order, are never left
+// out: a page's order and cursors are made of them.
+type EntityFields uint32
+
+// The fields of the five entity kinds, but for those always present.
+const (
+	FieldDescription EntityFields = 1 << iota
+	FieldAliases
+	FieldSources
+	FieldShortName
+	FieldCode
+	FieldText
+	FieldFramework
+	FieldISO2
+	FieldISO3
+	FieldRegion
+	FieldSubregion
+	FieldAcronym
+	FieldType
+	FieldFounded
+	FieldURL
+	FieldLaunched
+
+	// AllEntityFields is every field above.
+	AllEntityFields = FieldLaunched<<1 - 1
+)

@@ -182,6 +182,16 @@ var levelQueries = []struct {
 	{"fetched ahead, many far ends with nothing below them", `{ forum(id: "osce") { id
 	    members(first: 60) { totalCount edges { node { id leads { id } endorsedNorms(first: 2) { totalCount edges { node { id } } } } } } } }`,
 		nil, 1},
+	{"every field of the far ends, three levels down", `{ forum(id: "osce") { id
+	    members(first: 5) { edges { since until role node { __typename id kind name description aliases iso2 iso3 region subregion
+	      memberships(first: 3) { edges { node { id kind name description aliases acronym type founded url
+	        initiatives(first: 2) { edges { node { id name description aliases type launched url
+	          norms { id code text framework description aliases priorities { id shortName order description aliases } } } } } } } } } } } } }`,
+		nil, 1},
+	{"one field twice, reading different fields of its far ends", `{ forum(id: "nato") {
+	    a: members(first: 4) { edges { node { id iso2 memberships(first: 2) { edges { node { acronym } } } } } }
+	    b: members(first: 4) { edges { node { id region memberships(first: 2) { edges { node { founded } } } } } } } }`,
+		nil, 1},
 	{"asOf, filter and cursor are not fetched ahead", `query($after: String) { forum(id: "osce") { id
 	    members(first: 4, after: $after) { edges { node { id
 	      memberships(asOf: "2015-01-01", first: 3) { totalCount edges { node { id

@@ -262,7 +262,11 @@ func farLabel(t normgraph.Traversal) string {
 // column that holds them, the far ends of the level above.
 func relatedCalls(q *query, r normgraph.RelatedRequest, col, parents string,
 	add func(col, call string, decode func(*neo4j.Record) error), decode func(*neo4j.Record) error) []normgraph.ThenResult {
-	add(col+", "+col+nodesSuffix, relatedCall(q, r, col, parents), decode)
+	nodes := col + nodesSuffix
+	if r.Omit != 0 {
+		nodes = fmt.Sprintf("[n IN %[1]s | %[2]s] AS %[1]s", nodes, projection("n", r.Omit))
+	}
+	add(col+", "+nodes, relatedCall(q, r, col, parents), decode)
 	if len(r.Then) == 0 {
 		return nil
 	}
@@ -289,7 +293,7 @@ func relatedCalls(q *query, r normgraph.RelatedRequest, col, parents string,
 // relatedCall follows r from each of its ids and pages every parent on its
 // own: a list in column col of {pid, total, before, page} maps, one per
 // parent that exists (before counts the items at or before the cursor, page
-// holds [relationship, far end's element id] pairs), and in column
+// holds [relationship's properties, far end's element id] pairs), and in column
 // col+nodesSuffix the distinct far ends of all those pages. Each parent is found once, by the id
 // index; the count comes from the page itself when the page is the whole
 // list, from the node's degree when nothing restricts the far ends, and
@@ -403,7 +407,10 @@ func relatedCall(q *query, r normgraph.RelatedRequest, col, parents string) stri
 	// read and sent once per page: 30 forum members' 118 initiative edges
 	// hold ~20 distinct initiatives (PROFILE: 3,175 dbHits, 2,373 of them in
 	// ProduceResults, against 1,399 deduplicated).
-	row := fmt.Sprintf("{pid: pid, total: %s, before: %s, page: [x IN %s | [x[0], elementId(x[1])]]}", total, before, items)
+	// A relationship goes as its properties: its type is the traversal's,
+	// its ends are known, and a relationship value would carry three
+	// element ids for the server to build and the driver to parse.
+	row := fmt.Sprintf("{pid: pid, total: %s, before: %s, page: [x IN %s | [properties(x[0]), elementId(x[1])]]}", total, before, items)
 	nodes := fmt.Sprintf("collect(%s) AS pages RETURN %s, COLLECT { UNWIND pages AS pg UNWIND pg AS x RETURN DISTINCT x[1] } AS %s%s", items, col, col, nodesSuffix)
 	if items == "[]" {
 		row = fmt.Sprintf("{pid: pid, total: %s, before: %s, page: []}", total, before)
@@ -434,18 +441,26 @@ func decodeRelated(rec *neo4j.Record, col string, t normgraph.Traversal) (map[st
 		return nil, fmt.Errorf("related %s: %w", typ, err)
 	}
 	// Each far end is decoded once however many pages hold it; pages share
-	// the Entity, as memstore's pages share its graph's.
+	// the Entity, as memstore's pages share its graph's. A request that
+	// leaves fields out gets projections of the nodes (see projection).
 	byElement := make(map[string]normgraph.Entity, len(nodes))
 	for _, v := range nodes {
-		n, err := asNode(v)
+		var e normgraph.Entity
+		var eid string
+		var err error
+		if m, ok := v.(map[string]any); ok {
+			e, eid, err = decodeProjected(m)
+		} else {
+			var n neo4j.Node
+			if n, err = asNode(v); err == nil {
+				eid = n.ElementId
+				e, err = decodeEntity(n)
+			}
+		}
 		if err != nil {
 			return nil, fmt.Errorf("related %s: %w", typ, err)
 		}
-		e, err := decodeEntity(n)
-		if err != nil {
-			return nil, fmt.Errorf("related %s: %w", typ, err)
-		}
-		byElement[n.ElementId] = e
+		byElement[eid] = e
 	}
 	byParent := make(map[string]*normgraph.Page, len(items))
 	for _, v := range items {
@@ -460,11 +475,11 @@ func decodeRelated(rec *neo4j.Record, col string, t normgraph.Traversal) (map[st
 		p, err := pageFrom(m, func(v any) (normgraph.Node, *normgraph.Relation, error) {
 			pair, ok := v.([]any)
 			if !ok || len(pair) != 2 {
-				return nil, nil, fmt.Errorf("want [r, element id], got %T", v)
+				return nil, nil, fmt.Errorf("want [properties, element id], got %T", v)
 			}
-			rel, err := asRel(pair[0])
-			if err != nil {
-				return nil, nil, err
+			props, ok := pair[0].(map[string]any)
+			if !ok {
+				return nil, nil, fmt.Errorf("want relationship properties, got %T", pair[0])
 			}
 			eid, _ := pair[1].(string)
 			e, ok := byElement[eid]
@@ -475,7 +490,7 @@ func decodeRelated(rec *neo4j.Record, col string, t normgraph.Traversal) (map[st
 			if t.Direction == normgraph.Incoming {
 				from, to = to, from
 			}
-			relation, err := decodeRelation(rel.Type, from, to, rel.Props)
+			relation, err := decodeRelation(typ, from, to, props)
 			return e, relation, err
 		})
 		if err != nil {

@@ -370,7 +370,69 @@ func decodeEntity(n neo4j.Node) (normgraph.Entity, error) {
 	if !ok {
 		return nil, fmt.Errorf("node %v has no entity label", n.Labels)
 	}
-	d := &decoder{p: n.Props}
+	return entityFrom(kind, n.Props)
+}
+
+// fieldProps are the properties that hold the entity fields a related
+// request may leave out (normgraph.EntityFields).
+var fieldProps = []struct {
+	field normgraph.EntityFields
+	prop  string
+}{
+	{normgraph.FieldDescription, propDescription},
+	{normgraph.FieldAliases, propAliases},
+	{normgraph.FieldSources, propSources},
+	{normgraph.FieldShortName, "shortName"},
+	{normgraph.FieldCode, "code"},
+	{normgraph.FieldText, "text"},
+	{normgraph.FieldFramework, "framework"},
+	{normgraph.FieldISO2, "iso2"},
+	{normgraph.FieldISO3, "iso3"},
+	{normgraph.FieldRegion, "region"},
+	{normgraph.FieldSubregion, "subregion"},
+	{normgraph.FieldAcronym, "acronym"},
+	{normgraph.FieldType, "type"},
+	{normgraph.FieldFounded, "founded"},
+	{normgraph.FieldURL, "url"},
+	{normgraph.FieldLaunched, "launched"},
+}
+
+// projection is a map projection of entity node n that leaves out the
+// properties of the fields in omit, and the values only the server uses
+// (sortKey, searchText, hashes and the rest): Neo4j spends a property read
+// on every value it sends, and sending a node sends them all. The map also
+// carries the node's element id, under elementIDKey.
+func projection(n string, omit normgraph.EntityFields) string {
+	var b strings.Builder
+	b.WriteString(n + " {." + propID + ", ." + propKind + ", ." + propName + ", .order")
+	for _, fp := range fieldProps {
+		if omit&fp.field == 0 {
+			b.WriteString(", ." + fp.prop)
+		}
+	}
+	b.WriteString(", " + elementIDKey + ": elementId(" + n + ")}")
+	return b.String()
+}
+
+// elementIDKey holds a node's element id in a projection; no property has
+// that name.
+const elementIDKey = "elementId"
+
+// decodeProjected turns a projection of an entity node back into a domain
+// value: the fields left out are empty. It returns the node's element id.
+func decodeProjected(m map[string]any) (normgraph.Entity, string, error) {
+	eid, _ := m[elementIDKey].(string)
+	kind, _ := m[propKind].(string)
+	if _, ok := kindLabel[normgraph.EntityKind(kind)]; !ok {
+		return nil, "", fmt.Errorf("node %v: kind %q is not an entity kind", m[propID], kind)
+	}
+	e, err := entityFrom(normgraph.EntityKind(kind), m)
+	return e, eid, err
+}
+
+// entityFrom builds an entity of kind from its properties.
+func entityFrom(kind normgraph.EntityKind, p map[string]any) (normgraph.Entity, error) {
+	d := &decoder{p: p}
 	b := normgraph.EntityBase{
 		ID:          d.str(propID),
 		Kind:        kind,
@@ -449,7 +511,7 @@ func recordNode(r *neo4j.Record, key string) (neo4j.Node, bool, error) {
 	return n, !isNil, err
 }
 
-// asNode and asRel read values nested in lists and maps, which
+// asNode reads a node nested in a list or map, which
 // GetRecordValue cannot reach.
 func asNode(v any) (neo4j.Node, error) {
 	n, ok := v.(neo4j.Node)
@@ -457,12 +519,4 @@ func asNode(v any) (neo4j.Node, error) {
 		return neo4j.Node{}, fmt.Errorf("want a node, got %T", v)
 	}
 	return n, nil
-}
-
-func asRel(v any) (neo4j.Relationship, error) {
-	r, ok := v.(neo4j.Relationship)
-	if !ok {
-		return neo4j.Relationship{}, fmt.Errorf("want a relationship, got %T", v)
-	}
-	return r, nil
 }
