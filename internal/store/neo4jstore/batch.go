@@ -90,7 +90,12 @@ func (s *Store) Batch(ctx context.Context, b normgraph.Batch) (*normgraph.BatchR
 		// traversal fetched ahead) is not built twice.
 		for k := range rels {
 			var text strings.Builder
-			relatedCalls(newQuery(), b.Related[rels[k].i], "r", "", func(_, call string, _ func(*neo4j.Record) error) { text.WriteString(call) }, nil)
+			// The columns too: two parts may differ only in the fields
+			// they project (RelatedRequest.Omit).
+			relatedCalls(newQuery(), b.Related[rels[k].i], "r", "", func(col, call string, _ func(*neo4j.Record) error) {
+				text.WriteString(call)
+				text.WriteString(col)
+			}, nil)
 			rels[k].text = text.String()
 		}
 		slices.SortStableFunc(rels, func(a, b relPart) int { return cmp.Compare(a.text, b.text) })
