@@ -60,7 +60,9 @@ type SeedProgress struct {
 	// Step names the kind of batch: "delete relationships MEMBER_OF",
 	// "nodes", "relationships", ...
 	Step string
-	// Done and Total count the rows of this step.
+	// Done and Total count the rows of this step; Total is 0 when the
+	// step's size is not known in advance (the relationships of removed
+	// nodes, deleted until none are left).
 	Done, Total int
 }
 
@@ -945,12 +947,10 @@ func (sd *seeder) deleteStale(ctx context.Context, p *plan) error {
 		for _, t := range normgraph.RelationTypes {
 			known = append(known, relType[t])
 		}
-		c, err := sd.batch(ctx, "MATCH ()-[r]->() WHERE NOT type(r) IN $known DELETE r RETURN count(*) AS n",
-			map[string]any{"known": known})
-		if err != nil {
-			return sd.fail(ctx, err, "seed: delete relationships of unknown types")
+		if err := sd.drainRels(ctx, "delete relationships of unknown types",
+			"MATCH ()-[r]->() WHERE NOT type(r) IN $known", map[string]any{"known": known}, new(int)); err != nil {
+			return err
 		}
-		sd.rep.Relationships.Deleted += c.relsDeleted
 	}
 	byType := map[normgraph.RelationType][]map[string]any{}
 	for _, k := range p.staleRels {
@@ -968,26 +968,66 @@ func (sd *seeder) deleteStale(ctx context.Context, p *plan) error {
 	}
 	sd.mark("delete relationships", len(p.staleRels))
 
-	if err := sd.batches(ctx, "delete junk nodes",
-		"UNWIND $rows AS eid MATCH (n) WHERE elementId(n) = eid DETACH DELETE n RETURN count(*) AS n",
-		sd.cfg.nodeBatch, len(p.junkNodes), func(lo, hi int) any { return p.junkNodes[lo:hi] },
-		func(c batchResult) {
-			sd.rep.Nodes.Deleted += c.nodesDeleted
-			sd.rep.Relationships.Deleted += c.relsDeleted
-		}); err != nil {
+	if err := sd.deleteNodes(ctx, "delete junk nodes", "UNWIND $rows AS eid MATCH (n) WHERE elementId(n) = eid",
+		p.junkNodes); err != nil {
 		return err
 	}
-	if err := sd.batches(ctx, "delete nodes",
-		"UNWIND $rows AS id MATCH (n:"+labelEntity+" {id: id}) DETACH DELETE n RETURN count(*) AS n",
-		sd.cfg.nodeBatch, len(p.staleNodes), func(lo, hi int) any { return p.staleNodes[lo:hi] },
-		func(c batchResult) {
-			sd.rep.Nodes.Deleted += c.nodesDeleted
-			sd.rep.Relationships.Deleted += c.relsDeleted
-		}); err != nil {
+	if err := sd.deleteNodes(ctx, "delete nodes", "UNWIND $rows AS id MATCH (n:"+labelEntity+" {id: id})",
+		p.staleNodes); err != nil {
 		return err
 	}
 	sd.mark("delete nodes", len(p.junkNodes)+len(p.staleNodes))
 	return nil
+}
+
+// deleteNodes deletes the nodes that match binds as n for each of rows, a
+// node batch at a time, and first their relationships, a relationship batch
+// at a time (see drainRels).
+func (sd *seeder) deleteNodes(ctx context.Context, step, match string, rows []string) error {
+	var done int
+	for lo := 0; lo < len(rows); lo += sd.cfg.nodeBatch {
+		batch := map[string]any{"rows": rows[lo:min(lo+sd.cfg.nodeBatch, len(rows))]}
+		if err := sd.drainRels(ctx, step+": relationships", match+" MATCH (n)-[r]-()", batch, &done); err != nil {
+			return err
+		}
+	}
+	// DETACH all the same: a client may have linked them since.
+	return sd.batches(ctx, step, match+" DETACH DELETE n RETURN count(*) AS n",
+		sd.cfg.nodeBatch, len(rows), func(lo, hi int) any { return rows[lo:hi] },
+		func(c batchResult) {
+			sd.rep.Nodes.Deleted += c.nodesDeleted
+			sd.rep.Relationships.Deleted += c.relsDeleted
+		})
+}
+
+// drainRels deletes the relationships that match binds as r, at most a
+// relationship batch per transaction, until none is left. A node batch of
+// hubs can hold millions of relationships: deleting them in one
+// transaction (DETACH DELETE) needs more memory than a small server allows
+// a transaction (dbms.memory.transaction.total.max; 358 MiB of a 512 MiB
+// heap failed on the first 5,000 nodes of the 1M set). done counts the
+// step's deletions, for progress reports.
+func (sd *seeder) drainRels(ctx context.Context, step, match string, params map[string]any, done *int) error {
+	params = maps.Clone(params)
+	params["max"] = int64(sd.cfg.relBatch)
+	cypher := match + " WITH DISTINCT r LIMIT $max DELETE r RETURN count(*) AS n"
+	for {
+		if err := ctx.Err(); err != nil {
+			return sd.fail(ctx, err, "seed: %s", step)
+		}
+		c, err := sd.batch(ctx, cypher, params)
+		if err != nil {
+			return sd.fail(ctx, err, "seed: %s", step)
+		}
+		sd.rep.Relationships.Deleted += c.relsDeleted
+		*done += c.relsDeleted
+		if c.relsDeleted > 0 && sd.cfg.progress != nil {
+			sd.cfg.progress(SeedProgress{Step: step, Done: *done})
+		}
+		if c.rows < sd.cfg.relBatch {
+			return nil
+		}
+	}
 }
 
 // nodeStatements are the statements that write nodes: one text for every

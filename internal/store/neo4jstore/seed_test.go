@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -561,4 +562,53 @@ func TestSeedRewritesOldRelationshipLayout(t *testing.T) {
 	if rep := seed(t, s, ds); rep.Writes != 0 {
 		t.Errorf("reseed after the rewrite wrote %d", rep.Writes)
 	}
+}
+
+// Removed nodes lose their relationships a relationship batch at a time,
+// however many each node has: a transaction that deleted a batch of hubs
+// with all their relationships at once ran out of the server's
+// transaction memory on the 1M set.
+func TestSeedDeletesHubsInBatches(t *testing.T) {
+	s := openStore(t)
+	ds := synthetic(40, 3, 2) // three fora of about 27 members each
+	seed(t, s, ds)
+
+	// Every country and forum goes, so no node that stays holds their
+	// relationships: they go with the nodes.
+	next := clone(ds)
+	removed := func(id string) bool { return strings.HasPrefix(id, "forum-") || strings.HasPrefix(id, "country-") }
+	next.Entities = slices.DeleteFunc(next.Entities, func(e normgraph.Entity) bool { return removed(e.NodeID()) })
+	dropped := 0
+	next.Relations = slices.DeleteFunc(next.Relations, func(r *normgraph.Relation) bool {
+		gone := removed(r.From) || removed(r.To)
+		if gone {
+			dropped++
+		}
+		return gone
+	})
+	const batch = 5
+	var steps []neo4jstore.SeedProgress
+	rep, err := s.Seed(context.Background(), next, neo4jstore.WithBatchSize(batch), neo4jstore.WithProgress(func(p neo4jstore.SeedProgress) {
+		if p.Step == "delete nodes: relationships" {
+			steps = append(steps, p)
+		}
+	}))
+	if err != nil {
+		t.Fatalf("Seed: %v", err)
+	}
+	if rep.Nodes.Deleted != 43 || rep.Relationships.Deleted != dropped {
+		t.Errorf("deleted %d nodes and %d relationships, want 43 and %d", rep.Nodes.Deleted, rep.Relationships.Deleted, dropped)
+	}
+	if len(steps) < dropped/batch {
+		t.Errorf("relationships of removed nodes deleted in %d transactions, want at least %d", len(steps), dropped/batch)
+	}
+	prev := 0
+	for _, p := range steps {
+		if p.Done-prev > batch || p.Done <= prev {
+			t.Errorf("a transaction deleted %d relationships, want 1 to %d: %+v", p.Done-prev, batch, steps)
+			break
+		}
+		prev = p.Done
+	}
+	checkEqual(t, s, next)
 }
