@@ -36,6 +36,17 @@ type Graph interface {
 	Expand(ctx context.Context, ids []string, relations []RelationType) (map[string][]Adjacency, error)
 }
 
+// Linker is a Graph that can list the relationships among a set of nodes
+// without expanding them: for a remote store one round trip that returns
+// just those, where Expand returns every relationship of every node with
+// the node at its other end (a hub's hundreds). Neighborhood uses it to
+// draw the relationships of its outer ring.
+type Linker interface {
+	// Links returns every relationship (of the given types; all when empty)
+	// whose two ends are both among ids, in any order.
+	Links(ctx context.Context, ids []string, relations []RelationType) ([]*Relation, error)
+}
+
 // GraphLabel is the text a drawing shows for e: its acronym or short name if
 // it has one, otherwise its name.
 func GraphLabel(e Entity) string {
@@ -360,14 +371,28 @@ func Neighborhood(ctx context.Context, g Graph, q NeighborhoodQuery) (*Subgraph,
 	}
 	// Nodes of the outer ring were reached but not expanded: look once more
 	// from the kept ones, so every relationship among kept nodes is drawn.
-	// Expanding only kept nodes keeps this bounded by the limit.
+	// Expanding only kept nodes keeps this bounded by the limit. Every
+	// relationship of an inner node is known already, so the relationships
+	// among all kept nodes are the same set.
 	var outer []string
 	for _, id := range frontier {
 		if kept[id] {
 			outer = append(outer, id)
 		}
 	}
-	if len(outer) > 0 {
+	if l, ok := g.(Linker); ok && len(outer) > 0 {
+		ids := make([]string, 0, len(all))
+		for _, r := range all {
+			ids = append(ids, r.node.ID)
+		}
+		links, err := l.Links(ctx, ids, q.Relations)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range links {
+			rels[r.ID()] = r
+		}
+	} else if len(outer) > 0 {
 		adj, err := g.Expand(ctx, outer, q.Relations)
 		if err != nil {
 			return nil, err

@@ -279,3 +279,47 @@ func relIDs(rels []*normgraph.Relation) string {
 	}
 	return strings.Join(ids, " ")
 }
+
+// linkingGraph is a tinyGraph that is also a normgraph.Linker.
+type linkingGraph struct{ *tinyGraph }
+
+func (g linkingGraph) Links(_ context.Context, ids []string, relations []normgraph.RelationType) ([]*normgraph.Relation, error) {
+	var out []*normgraph.Relation
+	for _, r := range g.rels {
+		if (len(relations) == 0 || slices.Contains(relations, r.Type)) && slices.Contains(ids, r.From) && slices.Contains(ids, r.To) {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+// Neighborhood draws the same relationships whether it asks a Linker for
+// those among the kept nodes or expands the outer ring.
+func TestNeighborhoodLinksMatchExpand(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 11))
+	linked := 0
+	for range 300 {
+		g := randomGraph(rng)
+		q := normgraph.NeighborhoodQuery{ID: g.nodes[rng.IntN(len(g.nodes))], Depth: 1 + rng.IntN(3), Limit: 1 + rng.IntN(2*len(g.nodes))}
+		if rng.IntN(3) == 0 {
+			q.Relations = []normgraph.RelationType{normgraph.RelationTypes[rng.IntN(3)]}
+		}
+		want, err := normgraph.Neighborhood(context.Background(), g, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := normgraph.Neighborhood(context.Background(), linkingGraph{g}, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("%+v over %v:\n with Links %v\n expanding  %v", q, g.rels, got, want)
+		}
+		if len(want.Edges) > 0 {
+			linked++
+		}
+	}
+	if linked < 100 {
+		t.Errorf("only %d of 300 neighbourhoods had edges", linked)
+	}
+}

@@ -425,22 +425,54 @@ func (s *Store) Subgraph(ctx context.Context, q normgraph.SubgraphQuery) (*normg
 	if len(ids) == 0 {
 		return sg, nil
 	}
-	res, err = s.read(ctx, "subgraph edges",
+	rels, err := s.links(ctx, "subgraph edges", ids, types)
+	if err != nil {
+		return nil, err
+	}
+	for _, rel := range rels {
+		sg.Edges = append(sg.Edges, normgraph.EdgeOf(rel))
+	}
+	slices.SortFunc(sg.Edges, func(a, b normgraph.GraphEdge) int { return cmp.Compare(a.ID, b.ID) })
+	return sg, nil
+}
+
+var _ normgraph.Linker = (*Store)(nil)
+
+// Links implements normgraph.Linker in one query: each node found by the
+// id index, its relationships walked, and only those whose other end is
+// among ids sent back.
+func (s *Store) Links(ctx context.Context, ids []string, relations []normgraph.RelationType) ([]*normgraph.Relation, error) {
+	if err := s.checkCtx(ctx); err != nil {
+		return nil, err
+	}
+	types, err := relPattern(relations)
+	if err != nil {
+		return nil, err
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	return s.links(ctx, "links", distinct(ids), types)
+}
+
+// links reads the relationships of types (a relPattern) between two of ids.
+func (s *Store) links(ctx context.Context, name string, ids []string, types string) ([]*normgraph.Relation, error) {
+	res, err := s.read(ctx, name,
 		"UNWIND $ids AS id MATCH (a:"+labelEntity+" {id: id})-[r"+types+"]->(b:"+labelEntity+") WHERE b.id IN $ids "+
 			"RETURN a.id AS from, type(r) AS type, b.id AS to, properties(r) AS props",
 		map[string]any{"ids": ids})
 	if err != nil {
 		return nil, err
 	}
+	rels := make([]*normgraph.Relation, 0, len(res.Records))
 	for _, rec := range res.Records {
 		rel, err := relationOf(rec)
 		if err != nil {
-			return nil, fmt.Errorf("neo4jstore: subgraph: %w", err)
+			return nil, fmt.Errorf("neo4jstore: %s: %w", name, err)
 		}
-		sg.Edges = append(sg.Edges, normgraph.EdgeOf(rel))
+		rels = append(rels, rel)
 	}
-	slices.SortFunc(sg.Edges, func(a, b normgraph.GraphEdge) int { return cmp.Compare(a.ID, b.ID) })
-	return sg, nil
+	return rels, nil
 }
 
 // relationOf decodes a (from, type, to, props) record.
