@@ -28,8 +28,6 @@ func TestSeedContractFixture(t *testing.T) {
 	if rep := seed(t, s, ds); rep.Writes != 0 {
 		t.Errorf("reseed wrote %d", rep.Writes)
 	}
-	_ = context.Background
-	_ = neo4jstore.DefaultDatabase
 }
 
 // MaxConnections reaches the driver's pool, whose size the metrics report.
