@@ -24,14 +24,7 @@ func TestBatchLeavesFieldsOut(t *testing.T) {
 	cfg := neo4jstore.TestConfig(t)
 	cfg.Logger = zerolog.New(&log).Level(zerolog.TraceLevel)
 	ctx := context.Background()
-	s, err := neo4jstore.Open(ctx, cfg)
-	if err != nil {
-		t.Fatalf("Open: %v", err)
-	}
-	t.Cleanup(func() { s.Close(context.Background()) })
-	if err := s.Wipe(ctx); err != nil {
-		t.Fatalf("Wipe: %v", err)
-	}
+	s := openStoreWith(t, cfg)
 	seed(t, s, storetest.Fixture())
 
 	members := normgraph.Traversal{Type: normgraph.RelMemberOf, Direction: normgraph.Incoming}

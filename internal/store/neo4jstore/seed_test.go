@@ -17,7 +17,12 @@ import (
 // openStore connects to the test server (or skips) and empties it.
 func openStore(t testing.TB) *neo4jstore.Store {
 	t.Helper()
-	cfg := neo4jstore.TestConfig(t)
+	return openStoreWith(t, neo4jstore.TestConfig(t))
+}
+
+// openStoreWith is openStore with a configuration of the test's own.
+func openStoreWith(t testing.TB, cfg neo4jstore.Config) *neo4jstore.Store {
+	t.Helper()
 	ctx := context.Background()
 	s, err := neo4jstore.Open(ctx, cfg)
 	if err != nil {
