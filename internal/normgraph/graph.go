@@ -134,24 +134,25 @@ func validRelations(arg string, rels []RelationType) error {
 // whose frontier touches fewer relationships, so it reads about the
 // neighbourhoods of the two ends up to half the distance each rather than
 // everything within the whole distance of one end. Each step is one Expand
-// call (one round trip for a remote store), at most q.MaxHops in all.
+// call (one round trip for a remote store), at most q.MaxHops in all, and
+// one Entities call looks up the nodes of the path found. The ends are not
+// looked up first: an id that names no entity has nothing to expand, so the
+// search finds no path from it.
 func ShortestPath(ctx context.Context, g Graph, q PathQuery) (*Path, error) {
 	if err := q.Validate(); err != nil {
 		return nil, err
 	}
-	ends, err := g.Entities(ctx, []string{q.From, q.To})
-	if err != nil {
-		return nil, err
-	}
-	if ends[0] == nil || ends[1] == nil {
-		return nil, nil
-	}
 	if q.From == q.To {
-		return &Path{Nodes: []Entity{ends[0]}, Edges: []GraphEdge{}}, nil
+		ends, err := g.Entities(ctx, []string{q.From})
+		if err != nil || ends[0] == nil {
+			return nil, err
+		}
+		return &Path{Nodes: ends, Edges: []GraphEdge{}}, nil
 	}
 
 	fwd, bwd := newSearchSide(q.From), newSearchSide(q.To)
 	met := false
+	var err error
 	// The sides' visited sets stay disjoint until they meet, so a path found
 	// after depths a and b are explored is exactly a+b long: stop before
 	// the sum passes MaxHops.
