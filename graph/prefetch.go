@@ -38,18 +38,20 @@ var connectionImplementors = map[string][2][]string{
 // arguments need no decoding (`first` alone). A field with asOf, a filter
 // or a cursor is left to its resolver, with everything below it; a page
 // fetched ahead that no resolver asks for (a skipped branch) costs only
-// its share of the statement.
-func (r *Resolver) lookahead(ctx context.Context) []loader.Next {
+// its share of the statement. omit is what the field's own page may leave
+// out of its far ends (see omitted).
+func (r *Resolver) lookahead(ctx context.Context) (then []loader.Next, omit normgraph.EntityFields) {
 	fc := graphql.GetFieldContext(ctx)
 	if fc == nil || fc.Field.Field == nil {
-		return nil
+		return nil, 0
 	}
 	f, ok := relFields[fc.Object+"."+fc.Field.Name]
 	if !ok {
-		return nil
+		return nil, 0
 	}
-	then, _ := r.below(ctx, graphql.GetOperationContext(ctx), fc.Field.Selections, f)
-	return then
+	op := graphql.GetOperationContext(ctx)
+	then, _ = r.below(ctx, op, fc.Field.Selections, f)
+	return then, omitted(ctx, op, fc.Field.Selections, f)
 }
 
 // lookaheadObject is lookahead for a root field that returns one node:
@@ -189,19 +191,6 @@ func omitted(ctx context.Context, op *graphql.OperationContext, sel ast.Selectio
 		}
 	}
 	return normgraph.AllEntityFields &^ read
-}
-
-// omittedHere is omitted for the relationship field being resolved.
-func omittedHere(ctx context.Context) normgraph.EntityFields {
-	fc := graphql.GetFieldContext(ctx)
-	if fc == nil || fc.Field.Field == nil {
-		return 0
-	}
-	f, ok := relFields[fc.Object+"."+fc.Field.Name]
-	if !ok {
-		return 0
-	}
-	return omitted(ctx, graphql.GetOperationContext(ctx), fc.Field.Selections, f)
 }
 
 // loadsNodes reports whether a field that is not a relationship field

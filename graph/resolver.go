@@ -90,7 +90,7 @@ func (r *Resolver) related(ctx context.Context, id string, t normgraph.Traversal
 	if p.First != 0 && l.Prefetches() {
 		// Only a store that batches natively is told what to leave out,
 		// as only it gets the lookahead that must agree with it.
-		then, omit = r.lookahead(ctx), omittedHere(ctx)
+		then, omit = r.lookahead(ctx)
 	}
 	return l.Related(ctx, id, t, p, omit, then)
 }
@@ -137,7 +137,7 @@ func relatedAll[T normgraph.Node](ctx context.Context, r *Resolver, id string, t
 	var then []loader.Next
 	var omit normgraph.EntityFields
 	if l.Prefetches() {
-		then, omit = r.lookahead(ctx), omittedHere(ctx)
+		then, omit = r.lookahead(ctx)
 	}
 	p, err := l.Related(ctx, id, t, normgraph.PageArgs{First: normgraph.Unlimited}, omit, then)
 	if err != nil {
