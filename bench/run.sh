@@ -10,7 +10,7 @@
 #
 # Parts: embedded (curated data), synthetic (scale 1, 10, 100 on the embedded
 # graph), neo4j (curated data seeded into a fresh private Neo4j), neo4j-synthetic
-# (the scale-100 set seeded into a fresh private Neo4j). Default: embedded synthetic.
+# (each synthetic scale seeded into a fresh private Neo4j). Default: embedded synthetic.
 #
 # Environment:
 #   OUT          where reports and logs go (default /tmp/normgraph-bench)
@@ -166,16 +166,21 @@ part_neo4j() {
   stop_server
 }
 
+# part_neo4j_synthetic: each synthetic scale in a fresh private Neo4j, so that
+# seeding times and query costs of the sizes can be compared.
 part_neo4j_synthetic() {
-  local dir="$OUT/syn-100"
-  [[ -f "$dir/bench-vars.json" ]] || "$BIN" gen --out "$dir" --scale 100 >/dev/null
-  fresh_neo4j
-  seed_timed syn-100-fresh --data "$dir"
-  seed_timed syn-100-noop --data "$dir"
-  serve neo4j-syn-100
-  warm lookup --vars "$dir/bench-vars.json"
-  for m in lookup hop1; do run neo4j-syn-100 "$m" --vars "$dir/bench-vars.json"; done
-  stop_server
+  local n
+  for n in $SCALES; do
+    local dir="$OUT/syn-$n"
+    [[ -f "$dir/bench-vars.json" ]] || "$BIN" gen --out "$dir" --scale "$n" >/dev/null
+    fresh_neo4j
+    seed_timed "syn-$n-fresh" --data "$dir"
+    seed_timed "syn-$n-noop" --data "$dir"
+    serve "neo4j-syn-$n"
+    warm analyst --vars "$dir/bench-vars.json"
+    for m in $SYN_MIXES; do run "neo4j-syn-$n" "$m" --vars "$dir/bench-vars.json"; done
+    stop_server
+  done
 }
 
 for p in "${PARTS[@]}"; do
