@@ -84,6 +84,11 @@ func TestListsInOrderWhereNothingIsLeftToBatch(t *testing.T) {
 	const byID = `{ country(id: "usa") { memberships(first: 10) { edges { node { id
 	    members(first: 5) { edges { node { id } } } } } } } }`
 
+	const rootList = `{ countries(first: 10) { edges { node { id
+	    memberships(first: 5) { edges { node { id } } } } } } }`
+	const rootListSources = `{ countries(first: 10) { edges { node { id sources { id }
+	    memberships(first: 5) { edges { node { id } } } } } } }`
+
 	tests := []struct {
 		name    string
 		store   normgraph.Store
@@ -97,6 +102,9 @@ func TestListsInOrderWhereNothingIsLeftToBatch(t *testing.T) {
 		{"sources are not fetched ahead", batcher{mem}, []loader.Option{loader.Prefetching()}, withSources, false},
 		{"an ISO code is not an id", batcher{mem}, []loader.Option{loader.Prefetching()}, byCode, false},
 		{"no prefetching", batcher{mem}, nil, covered, false},
+		{"root list fetched ahead entirely", batcher{mem}, []loader.Option{loader.Prefetching()}, rootList, true},
+		{"root list, sources are not fetched ahead", batcher{mem}, []loader.Option{loader.Prefetching()}, rootListSources, false},
+		{"root list, no prefetching", batcher{mem}, nil, rootList, false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

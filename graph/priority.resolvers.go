@@ -44,11 +44,14 @@ func (r *queryResolver) Priorities(ctx context.Context) ([]*normgraph.Priority, 
 		return nil, err
 	}
 	out := make([]*normgraph.Priority, 0, len(p.Edges))
+	ids := make([]string, 0, len(p.Edges))
 	for _, e := range p.Edges {
 		if v, ok := e.Node.(*normgraph.Priority); ok {
 			out = append(out, v)
+			ids = append(ids, v.ID)
 		}
 	}
+	r.fetchAheadList(ctx, listField, "Priority", ids)
 	return out, nil
 }
 

@@ -66,7 +66,15 @@ func (r *Resolver) list(ctx context.Context, kind normgraph.EntityKind, filter *
 	if filter != nil {
 		f = *filter
 	}
-	return r.Store.List(ctx, kind, f, p)
+	page, err := r.Store.List(ctx, kind, f, p)
+	if err == nil {
+		ids := make([]string, len(page.Edges))
+		for i, e := range page.Edges {
+			ids[i] = e.Node.NodeID()
+		}
+		r.fetchAheadList(ctx, connectionField, kindType[kind], ids)
+	}
+	return page, err
 }
 
 // related answers a connection field that follows a relationship from id.
@@ -180,6 +188,29 @@ func (r *Resolver) fetchAhead(ctx context.Context, l *loader.Loaders, id string)
 		if complete && got == id {
 			l.MarkFetchedAhead(rootField(graphql.GetFieldContext(ctx)))
 		}
+	}
+}
+
+// fetchAheadList is fetchAhead for a root list whose nodes (ids, of the
+// GraphQL type node) the store has just returned: the relationship fields
+// selected on them are registered here, one after another, in the batch
+// being collected. Left to the elements' resolvers, which gqlgen runs in
+// goroutines of their own, some of those loads miss the batching window
+// when the machine is busy, and the batch goes out as two statements whose
+// texts Neo4j may not have planned yet, a second's stall under load
+// (bench/README.md, "Rare statement texts stall for a second").
+func (r *Resolver) fetchAheadList(ctx context.Context, shape fieldShape, node string, ids []string) {
+	l := loader.For(ctx)
+	fc := graphql.GetFieldContext(ctx)
+	if l == nil || !l.Prefetches() || len(ids) == 0 || fc == nil || fc.Field.Field == nil || node == "" {
+		return
+	}
+	then, complete := r.below(ctx, graphql.GetOperationContext(ctx), fc.Field.Selections, relField{shape: shape, node: node})
+	for _, id := range ids {
+		l.Ahead(ctx, id, then)
+	}
+	if complete {
+		l.MarkFetchedAhead(rootField(fc))
 	}
 }
 

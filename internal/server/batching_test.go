@@ -171,6 +171,12 @@ var levelQueries = []struct {
 	    initiatives(first: 20) { totalCount edges { role node { id name
 	      norms { id code priorities { id shortName } } hostedBy { id acronym } } } } } }`,
 		map[string]any{"country": "FR"}, 2},
+	{"prioritiesOverview (bench): counts below a root list", `{ priorities { id shortName order
+	    fora(first: 1) { totalCount } initiatives(first: 1) { totalCount } norms(first: 1) { totalCount } } }`,
+		nil, 2},
+	{"root connection with a filter, two levels below", `{ countries(filter: {region: "Europe"}, first: 10) { totalCount edges { node { id
+	    memberships(first: 3) { totalCount edges { since node { id acronym priorities { id } } } } } } } }`,
+		nil, 2},
 	{"root list, three levels below, variables and fragments", `query($m: Int) { fora(first: 8) { edges { node { id sources { id }
 	    priorities { id norms(first: 3) { totalCount edges { node { ...affirmed } } } }
 	    members(first: $m) { edges { node { id ... on Entity { name } ... on Country { endorsedNorms(first: 3) { totalCount } } } } } } } } }
