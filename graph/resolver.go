@@ -198,7 +198,7 @@ func (r *Resolver) fetchAhead(ctx context.Context, l *loader.Loaders, id string)
 // goroutines of their own, some of those loads miss the batching window
 // when the machine is busy, and the batch goes out as two statements whose
 // texts Neo4j may not have planned yet, a second's stall under load
-// (bench/README.md, "Rare statement texts stall for a second").
+// (bench/README.md, "Rare statement texts stalled for a second").
 func (r *Resolver) fetchAheadList(ctx context.Context, shape fieldShape, node string, ids []string) {
 	l := loader.For(ctx)
 	fc := graphql.GetFieldContext(ctx)
