@@ -145,6 +145,11 @@ func TestProblems(t *testing.T) {
 			want:  []string{`fora.yaml:3: name: must not be blank`},
 		},
 		{
+			name:  "NUL in a string",
+			files: map[string]string{"fora.yaml": strings.Replace(forum, "name: Organization for Security and Co-operation in Europe", `name: "OSCE\0"`, 1)},
+			want:  []string{`fora.yaml:3: name: must not contain a NUL character (\0)`},
+		},
+		{
 			name:  "malformed ids",
 			files: map[string]string{"fora.yaml": strings.NewReplacer("id: osce", "id: OSCE", "[military]", "[Military]").Replace(forum)},
 			want: []string{

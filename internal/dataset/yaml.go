@@ -388,6 +388,11 @@ func (l *loader) text(fid int32, label string, n *yaml.Node) (string, bool) {
 		l.problem(fid, int32(n.Line), "%s: must not be blank", label)
 		return "", false
 	}
+	if strings.ContainsRune(n.Value, 0) {
+		// Neo4j orders entities by their name and id joined by a NUL.
+		l.problem(fid, int32(n.Line), "%s: must not contain a NUL character (\\0)", label)
+		return "", false
+	}
 	return n.Value, true
 }
 

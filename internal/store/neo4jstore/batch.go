@@ -183,7 +183,7 @@ func countriesCall(q *query, codes []string) string {
 		"MATCH (n:%[2]s {id: code}) RETURN n, 0 AS rank "+
 		"UNION MATCH (n:%[2]s {%[3]s: code}) RETURN n, 1 AS rank "+
 		"UNION MATCH (n:%[2]s {%[4]s: code}) RETURN n, 2 AS rank } "+
-		"WITH code, n ORDER BY rank, n.%[5]s DESC, n.id DESC WITH code, head(collect(n)) AS n "+
+		"WITH code, n ORDER BY rank, n.%[5]s DESC WITH code, head(collect(n)) AS n "+
 		"RETURN collect([code, n]) AS countries }",
 		q.bind(codes), l, propISO3Key, propISO2Key, propSortKey)
 }
@@ -227,15 +227,16 @@ func decodeCountries(rec *neo4j.Record, lower []string, out []*normgraph.Country
 
 // walkRatio decides when relatedCall pages a parent p by walking the far
 // kind's sortKey index instead of sorting all p's far ends. Sorting reads
-// sortKey and id of all d far ends. If they are spread evenly over the
+// the sortKey of all d far ends. If they are spread evenly over the
 // index, a walk to the page's end visits first·L/d of the kind's L nodes,
 // and checking one for a relationship to p reads about min(d, E/L)
 // relationships (E: relationships of the type at that kind; Neo4j checks
 // from the side with fewer). So the walk reads first·min(d·L, E)/d
 // relationships, and it runs when that is below walkRatio·d, i.e.
-// first·min(d·L, E) < walkRatio·d². A relationship read is ~25 times
-// cheaper than reading a node's two sort properties (PROFILE on the 1M set:
-// ~0.2 µs against ~5 µs); 16 leaves room for uneven spreads. On that set it
+// first·min(d·L, E) < walkRatio·d². A relationship read was ~25 times
+// cheaper than reading a node's sort key and id, the two sort properties
+// before sortValue (PROFILE on the 1M set: ~0.2 µs against ~5 µs); 16
+// leaves room for uneven spreads, and was not tuned again. On that set it
 // walks for countries above ~1,400 memberships (first 50 of 12,000 fora;
 // 6 ms instead of 15 for 4,911) and not for a forum's 676 members.
 // A variable so that tests can make every parent with a far end walk.
@@ -307,10 +308,10 @@ func relatedCalls(q *query, r normgraph.RelatedRequest, col, parents string,
 //
 // A page of a high-degree parent (see walkRatio) whose far ends are of one
 // kind walks that kind's sortKey index in order, keeps the nodes adjacent
-// to the parent and stops at the page's end, instead of reading sortKey
-// and id of every far end to sort them: a hub country's 50 first fora out
-// of 4,911 cost ~50 property reads, not ~10,000. Both ways give the same
-// rows in the same (sortKey, id) order; which one runs is decided per
+// to the parent and stops at the page's end, instead of reading the
+// sortKey of every far end to sort them: a hub country's 50 first fora out
+// of 4,911 cost ~50 property reads, not ~5,000. Both ways give the same
+// rows in the same sortKey order; which one runs is decided per
 // parent inside the statement, from its degree (read without expanding)
 // and the kind's node and relationship counts (from the count store).
 func relatedCall(q *query, r normgraph.RelatedRequest, col, parents string) string {
@@ -330,7 +331,7 @@ func relatedCall(q *query, r normgraph.RelatedRequest, col, parents string) stri
 	degree := fmt.Sprintf("COUNT { (p)"+bare+"() }", typ)
 	cond := where(append([]string{q.inForce("r", t.AsOf)}, q.filter("m", t.Filter)...)...)
 	match := fmt.Sprintf("MATCH (p)"+arrow+"(m%s) WHERE %s", typ, far, cond)
-	after := q.after("m", propSortKey, page.After)
+	after := q.after("m", byEntityKey, page.After)
 	walkLabel := ""
 	if page.First != normgraph.Unlimited && page.First > 0 {
 		walkLabel = farLabel(t)
@@ -379,7 +380,7 @@ func relatedCall(q *query, r normgraph.RelatedRequest, col, parents string) stri
 			matchAfter += " AND " + after
 		}
 		limit := q.bind(limitParam(page.First))
-		sorted := fmt.Sprintf("%s WITH r, m ORDER BY m.%s, m.id LIMIT %s RETURN collect([r, m]) AS page", matchAfter, propSortKey, limit)
+		sorted := fmt.Sprintf("%s WITH r, m ORDER BY m.%s LIMIT %s RETURN collect([r, m]) AS page", matchAfter, propSortKey, limit)
 		items = "page"
 		if walkLabel == "" {
 			calls = append(calls, fmt.Sprintf("CALL (p) { %s }", sorted))
@@ -392,14 +393,14 @@ func relatedCall(q *query, r normgraph.RelatedRequest, col, parents string) stri
 			// only when it walks.
 			from := "m." + propSortKey + " IS NOT NULL"
 			if page.After != nil {
-				from = fmt.Sprintf("m.%s >= %s", propSortKey, q.bind(page.After.Key))
+				from = fmt.Sprintf("m.%s > %s", propSortKey, q.bind(sortValue(page.After.Key, page.After.ID)))
 			}
 			walkCond := where(cond, after)
 			calls = append(calls,
 				fmt.Sprintf("CALL (p, walk) { WITH p WHERE NOT walk %s }", sorted),
 				fmt.Sprintf("CALL (p, walk) { UNWIND CASE WHEN walk THEN [p] ELSE [] END AS hub CALL (hub) { "+
 					"MATCH (m:%[1]s) USING INDEX m:%[1]s(%[2]s) WHERE %[3]s WITH m ORDER BY m.%[2]s "+
-					"MATCH (hub)%[4]s(m) WHERE %[5]s WITH r, m ORDER BY m.%[2]s, m.id LIMIT %[6]s RETURN collect([r, m]) AS walked } "+
+					"MATCH (hub)%[4]s(m) WHERE %[5]s WITH r, m ORDER BY m.%[2]s LIMIT %[6]s RETURN collect([r, m]) AS walked } "+
 					"RETURN coalesce(head(collect(walked)), []) AS walked }",
 					walkLabel, propSortKey, from, fmt.Sprintf(arrow, typ), walkCond, limit))
 			items = "page + walked"

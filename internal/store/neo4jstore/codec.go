@@ -182,6 +182,15 @@ func relationHash(e *hashEncoder, r *normgraph.Relation) int64 {
 }
 
 // entityRow is how an entity is stored.
+// sortValue is what an entity's sortKey property holds: its sort key and
+// its id, joined by a NUL, which neither contains (the data files' texts
+// may not, ids are kebab-case). As strings these order entities exactly as
+// (sort key, id) does, so sorting a page reads one property of each node
+// instead of two: on the 1M set a quarter to a third less time for a
+// three-level traversal whose members each have hundreds of far ends to
+// sort (bench/README.md).
+func sortValue(key, id string) string { return key + "\x00" + id }
+
 func entityRow(e normgraph.Entity) nodeRow {
 	b := e.Base()
 	p := props{}
@@ -191,7 +200,7 @@ func entityRow(e normgraph.Entity) nodeRow {
 	p.str(propDescription, b.Description)
 	p.strs(propAliases, b.Aliases)
 	p.strs(propSources, b.SourceIDs)
-	p[propSortKey] = normgraph.SortKey(e)
+	p[propSortKey] = sortValue(normgraph.SortKey(e), b.ID)
 	p[propLabel] = normgraph.GraphLabel(e)
 	p[propSearchText] = normgraph.SearchText(e)
 	p.strs(propNames, nameKeys(e))

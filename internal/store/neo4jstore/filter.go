@@ -102,14 +102,38 @@ func (q *query) filter(n string, f normgraph.Filter) []string {
 	return c
 }
 
-// after is the keyset condition "comes after cursor c" for entity variable
-// n in (sortKey, id) order; key is the property holding the sort key.
-func (q *query) after(n, key string, c *normgraph.Cursor) string {
+// sortOrder is the order of a page: by the property prop, which alone
+// orders entities (sortKey holds their sort key and id, see sortValue);
+// sources are ordered by title and then id.
+type sortOrder struct {
+	prop   string
+	unique bool
+}
+
+var (
+	byEntityKey   = sortOrder{prop: propSortKey, unique: true}
+	bySourceTitle = sortOrder{prop: "title"}
+)
+
+// by is the ORDER BY list of o for variable n.
+func (o sortOrder) by(n string) string {
+	if o.unique {
+		return n + "." + o.prop
+	}
+	return n + "." + o.prop + ", " + n + ".id"
+}
+
+// after is the keyset condition "comes after cursor c" for variable n in
+// order o.
+func (q *query) after(n string, o sortOrder, c *normgraph.Cursor) string {
 	if c == nil {
 		return ""
 	}
+	if o.unique {
+		return fmt.Sprintf("%s.%s > %s", n, o.prop, q.bind(sortValue(c.Key, c.ID)))
+	}
 	k, id := q.bind(c.Key), q.bind(c.ID)
-	return fmt.Sprintf("(%[1]s.%[2]s > %[3]s OR (%[1]s.%[2]s = %[3]s AND %[1]s.id > %[4]s))", n, key, k, id)
+	return fmt.Sprintf("(%[1]s.%[2]s > %[3]s OR (%[1]s.%[2]s = %[3]s AND %[1]s.id > %[4]s))", n, o.prop, k, id)
 }
 
 // where joins conditions with AND; "true" when there are none.

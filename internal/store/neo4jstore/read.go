@@ -57,7 +57,7 @@ func (s *Store) List(ctx context.Context, kind normgraph.EntityKind, f normgraph
 	}
 	q := newQuery()
 	cond := where(q.filter("n", f)...)
-	res, err := s.read(ctx, "list "+label, q.pageQuery("MATCH (n:"+label+") WHERE "+cond, "n", propSortKey, page), q.params)
+	res, err := s.read(ctx, "list "+label, q.pageQuery("MATCH (n:"+label+") WHERE "+cond, "n", byEntityKey, page), q.params)
 	if err != nil {
 		return nil, err
 	}
@@ -84,7 +84,7 @@ func (s *Store) ListSources(ctx context.Context, page normgraph.PageArgs) (*norm
 		return nil, err
 	}
 	q := newQuery()
-	res, err := s.read(ctx, "list sources", q.pageQuery("MATCH (n:"+labelSource+")", "n", "title", page), q.params)
+	res, err := s.read(ctx, "list sources", q.pageQuery("MATCH (n:"+labelSource+")", "n", bySourceTitle, page), q.params)
 	if err != nil {
 		return nil, err
 	}
@@ -106,8 +106,8 @@ func (s *Store) ListSources(ctx context.Context, page normgraph.PageArgs) (*norm
 // total, before (items at or before the cursor) and page (the items after it,
 // in (key, id) order, at most page.First). Counting in Cypher means the page
 // is the only thing that crosses the wire.
-func (q *query) pageQuery(match, n, key string, page normgraph.PageArgs) string {
-	after := q.after(n, key, page.After)
+func (q *query) pageQuery(match, n string, o sortOrder, page normgraph.PageArgs) string {
+	after := q.after(n, o, page.After)
 	// A constant next to count() would be a grouping key, and an empty
 	// match would then return no row at all: before stays outside unless
 	// it is itself an aggregate.
@@ -124,9 +124,9 @@ func (q *query) pageQuery(match, n, key string, page normgraph.PageArgs) string 
 		}
 	}
 	return fmt.Sprintf("CALL () { %[1]s RETURN count(%[2]s) AS total%[3]s } "+
-		"CALL () { %[4]s WITH %[2]s ORDER BY %[2]s.%[5]s, %[2]s.id LIMIT %[6]s RETURN collect(%[2]s) AS page } "+
+		"CALL () { %[4]s WITH %[2]s ORDER BY %[5]s LIMIT %[6]s RETURN collect(%[2]s) AS page } "+
 		"RETURN total, %[7]s, page",
-		match, n, before, matchAfter, key, q.bind(limitParam(page.First)), outerBefore)
+		match, n, before, matchAfter, o.by(n), q.bind(limitParam(page.First)), outerBefore)
 }
 
 // pageFromRecord builds a Page from the single (total, before, page) record
