@@ -391,18 +391,18 @@ func relatedCall(q *query, r normgraph.RelatedRequest, col, parents string) stri
 			// Filter above a NodeIndexScan of all 12,000 fora for a parent
 			// that does not walk), so the parent is UNWOUND into the walk
 			// only when it walks.
+			// The cursor's condition is a range on the walked index itself.
 			from := "m." + propSortKey + " IS NOT NULL"
-			if page.After != nil {
-				from = fmt.Sprintf("m.%s > %s", propSortKey, q.bind(sortValue(page.After.Key, page.After.ID)))
+			if after != "" {
+				from = after
 			}
-			walkCond := where(cond, after)
 			calls = append(calls,
 				fmt.Sprintf("CALL (p, walk) { WITH p WHERE NOT walk %s }", sorted),
 				fmt.Sprintf("CALL (p, walk) { UNWIND CASE WHEN walk THEN [p] ELSE [] END AS hub CALL (hub) { "+
 					"MATCH (m:%[1]s) USING INDEX m:%[1]s(%[2]s) WHERE %[3]s WITH m ORDER BY m.%[2]s "+
 					"MATCH (hub)%[4]s(m) WHERE %[5]s WITH r, m ORDER BY m.%[2]s LIMIT %[6]s RETURN collect([r, m]) AS walked } "+
 					"RETURN coalesce(head(collect(walked)), []) AS walked }",
-					walkLabel, propSortKey, from, fmt.Sprintf(arrow, typ), walkCond, limit))
+					walkLabel, propSortKey, from, fmt.Sprintf(arrow, typ), cond, limit))
 			items = "page + walked"
 		}
 	}

@@ -181,7 +181,6 @@ func relationHash(e *hashEncoder, r *normgraph.Relation) int64 {
 	return e.sum()
 }
 
-// entityRow is how an entity is stored.
 // sortValue is what an entity's sortKey property holds: its sort key and
 // its id, joined by a NUL, which neither contains (the data files' texts
 // may not, ids are kebab-case). As strings these order entities exactly as
@@ -191,6 +190,7 @@ func relationHash(e *hashEncoder, r *normgraph.Relation) int64 {
 // sort (bench/README.md).
 func sortValue(key, id string) string { return key + "\x00" + id }
 
+// entityRow is how an entity is stored.
 func entityRow(e normgraph.Entity) nodeRow {
 	b := e.Base()
 	p := props{}
