@@ -22,16 +22,6 @@ var implementors = map[string][]string{
 	"Priority":   priorityImplementors,
 }
 
-// kindType is the GraphQL type of each kind's nodes, for a root list's
-// lookahead (see fetchAheadList).
-var kindType = map[normgraph.EntityKind]string{
-	normgraph.KindCountry:    "Country",
-	normgraph.KindForum:      "Forum",
-	normgraph.KindInitiative: "Initiative",
-	normgraph.KindNorm:       "Norm",
-	normgraph.KindPriority:   "Priority",
-}
-
 // connectionImplementors are the same for a node type's connection and edge.
 var connectionImplementors = map[string][2][]string{
 	"Country":    {countryConnectionImplementors, countryEdgeImplementors},

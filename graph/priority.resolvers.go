@@ -44,14 +44,12 @@ func (r *queryResolver) Priorities(ctx context.Context) ([]*normgraph.Priority, 
 		return nil, err
 	}
 	out := make([]*normgraph.Priority, 0, len(p.Edges))
-	ids := make([]string, 0, len(p.Edges))
 	for _, e := range p.Edges {
 		if v, ok := e.Node.(*normgraph.Priority); ok {
 			out = append(out, v)
-			ids = append(ids, v.ID)
 		}
 	}
-	r.fetchAheadList(ctx, listField, "Priority", ids)
+	r.fetchAheadList(ctx, listField, normgraph.KindPriority.Label(), len(out), func(i int) string { return out[i].ID })
 	return out, nil
 }
 

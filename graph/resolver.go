@@ -68,11 +68,8 @@ func (r *Resolver) list(ctx context.Context, kind normgraph.EntityKind, filter *
 	}
 	page, err := r.Store.List(ctx, kind, f, p)
 	if err == nil {
-		ids := make([]string, len(page.Edges))
-		for i, e := range page.Edges {
-			ids[i] = e.Node.NodeID()
-		}
-		r.fetchAheadList(ctx, connectionField, kindType[kind], ids)
+		// A kind's GraphQL type is named as its label.
+		r.fetchAheadList(ctx, connectionField, kind.Label(), len(page.Edges), func(i int) string { return page.Edges[i].Node.NodeID() })
 	}
 	return page, err
 }
@@ -191,23 +188,23 @@ func (r *Resolver) fetchAhead(ctx context.Context, l *loader.Loaders, id string)
 	}
 }
 
-// fetchAheadList is fetchAhead for a root list whose nodes (ids, of the
-// GraphQL type node) the store has just returned: the relationship fields
+// fetchAheadList is fetchAhead for a root list whose n nodes (the i-th's
+// id is id(i), of the GraphQL type node) the store has just returned: the relationship fields
 // selected on them are registered here, one after another, in the batch
 // being collected. Left to the elements' resolvers, which gqlgen runs in
 // goroutines of their own, some of those loads miss the batching window
 // when the machine is busy, and the batch goes out as two statements whose
 // texts Neo4j may not have planned yet, a second's stall under load
 // (bench/README.md, "Rare statement texts stalled for a second").
-func (r *Resolver) fetchAheadList(ctx context.Context, shape fieldShape, node string, ids []string) {
+func (r *Resolver) fetchAheadList(ctx context.Context, shape fieldShape, node string, n int, id func(i int) string) {
 	l := loader.For(ctx)
 	fc := graphql.GetFieldContext(ctx)
-	if l == nil || !l.Prefetches() || len(ids) == 0 || fc == nil || fc.Field.Field == nil || node == "" {
+	if l == nil || !l.Prefetches() || n == 0 || fc == nil || fc.Field.Field == nil || node == "" {
 		return
 	}
 	then, complete := r.below(ctx, graphql.GetOperationContext(ctx), fc.Field.Selections, relField{shape: shape, node: node})
-	for _, id := range ids {
-		l.Ahead(ctx, id, then)
+	for i := range n {
+		l.Ahead(ctx, id(i), then)
 	}
 	if complete {
 		l.MarkFetchedAhead(rootField(fc))
