@@ -47,6 +47,14 @@ type Linker interface {
 	Links(ctx context.Context, ids []string, relations []RelationType) ([]*Relation, error)
 }
 
+// NodeExpander is a Graph that can look nodes up and expand them at once:
+// for a remote store one round trip instead of two. Neighborhood uses it for
+// its centre.
+type NodeExpander interface {
+	// ExpandNodes is GraphNodes and Expand of the same ids in one call.
+	ExpandNodes(ctx context.Context, ids []string, relations []RelationType) ([]*GraphNode, map[string][]Adjacency, error)
+}
+
 // GraphLabel is the text a drawing shows for e: its acronym or short name if
 // it has one, otherwise its name.
 func GraphLabel(e Entity) string {
@@ -316,7 +324,15 @@ func Neighborhood(ctx context.Context, g Graph, q NeighborhoodQuery) (*Subgraph,
 	if err := q.Validate(); err != nil {
 		return nil, err
 	}
-	centre, err := g.GraphNodes(ctx, []string{q.ID})
+	// Depth and Limit are at least 1, so the centre is always expanded.
+	var centre []*GraphNode
+	var first map[string][]Adjacency
+	var err error
+	if x, ok := g.(NodeExpander); ok {
+		centre, first, err = x.ExpandNodes(ctx, []string{q.ID}, q.Relations)
+	} else {
+		centre, err = g.GraphNodes(ctx, []string{q.ID})
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -335,9 +351,11 @@ func Neighborhood(ctx context.Context, g Graph, q NeighborhoodQuery) (*Subgraph,
 		if len(seen) > q.Limit {
 			break // nodes further out would be cut anyway
 		}
-		adj, err := g.Expand(ctx, frontier, q.Relations)
-		if err != nil {
-			return nil, err
+		adj := first
+		if hop > 1 || adj == nil {
+			if adj, err = g.Expand(ctx, frontier, q.Relations); err != nil {
+				return nil, err
+			}
 		}
 		var next []string
 		for _, id := range frontier {
@@ -373,8 +391,10 @@ func Neighborhood(ctx context.Context, g Graph, q NeighborhoodQuery) (*Subgraph,
 	// Nodes of the outer ring were reached but not expanded: look once more
 	// from the kept ones, so every relationship among kept nodes is drawn.
 	// Expanding only kept nodes keeps this bounded by the limit. Every
-	// relationship of an inner node is known already, so the relationships
-	// among all kept nodes are the same set.
+	// relationship of an inner node is known already, so what is missing
+	// is the relationships between two nodes of the ring: a Linker is
+	// asked for just those, not for the inner nodes' again (a hub centre's
+	// every relationship, which would double what the store sends).
 	var outer []string
 	for _, id := range frontier {
 		if kept[id] {
@@ -382,18 +402,14 @@ func Neighborhood(ctx context.Context, g Graph, q NeighborhoodQuery) (*Subgraph,
 		}
 	}
 	if l, ok := g.(Linker); ok && len(outer) > 0 {
-		ids := make([]string, 0, len(all))
-		for _, r := range all {
-			ids = append(ids, r.node.ID)
-		}
-		links, err := l.Links(ctx, ids, q.Relations)
+		links, err := l.Links(ctx, outer, q.Relations)
 		if err != nil {
 			return nil, err
 		}
 		for _, r := range links {
 			rels[r.ID()] = r
 		}
-	} else if len(outer) > 0 {
+	} else if !ok && len(outer) > 0 {
 		adj, err := g.Expand(ctx, outer, q.Relations)
 		if err != nil {
 			return nil, err

@@ -293,8 +293,28 @@ func (g linkingGraph) Links(_ context.Context, ids []string, relations []normgra
 	return out, nil
 }
 
+// expandingGraph is a linkingGraph that is also a normgraph.NodeExpander,
+// as the Neo4j store is; it counts the calls that look the centre up.
+type expandingGraph struct {
+	linkingGraph
+	expandNodes, graphNodes int
+}
+
+func (g *expandingGraph) ExpandNodes(ctx context.Context, ids []string, relations []normgraph.RelationType) ([]*normgraph.GraphNode, map[string][]normgraph.Adjacency, error) {
+	g.expandNodes++
+	nodes, _ := g.tinyGraph.GraphNodes(ctx, ids)
+	adj, _ := g.tinyGraph.Expand(ctx, ids, relations)
+	return nodes, adj, nil
+}
+
+func (g *expandingGraph) GraphNodes(ctx context.Context, ids []string) ([]*normgraph.GraphNode, error) {
+	g.graphNodes++
+	return g.tinyGraph.GraphNodes(ctx, ids)
+}
+
 // Neighborhood draws the same relationships whether it asks a Linker for
-// those among the kept nodes or expands the outer ring.
+// those between nodes of the outer ring or expands the ring, and whether it
+// looks the centre up and expands it in one call or two.
 func TestNeighborhoodLinksMatchExpand(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 11))
 	linked := 0
@@ -314,6 +334,17 @@ func TestNeighborhoodLinksMatchExpand(t *testing.T) {
 		}
 		if fmt.Sprint(got) != fmt.Sprint(want) {
 			t.Fatalf("%+v over %v:\n with Links %v\n expanding  %v", q, g.rels, got, want)
+		}
+		x := &expandingGraph{linkingGraph: linkingGraph{g}}
+		got, err = normgraph.Neighborhood(context.Background(), x, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("%+v over %v:\n with ExpandNodes %v\n expanding      %v", q, g.rels, got, want)
+		}
+		if x.expandNodes != 1 || x.graphNodes != 0 {
+			t.Fatalf("%+v: %d ExpandNodes and %d GraphNodes calls, want 1 and 0", q, x.expandNodes, x.graphNodes)
 		}
 		if len(want.Edges) > 0 {
 			linked++

@@ -198,6 +198,16 @@ var levelQueries = []struct {
 	    a: members(first: 4) { edges { node { id iso2 memberships(first: 2) { edges { node { acronym } } } } } }
 	    b: members(first: 4) { edges { node { id region memberships(first: 2) { edges { node { founded } } } } } } } }`,
 		nil, 1},
+	{"neighborhood, depth 1: the centre with its relationships, then the links within its ring",
+		`{ neighborhood(id: "nato", depth: 1) { truncated nodes { id kind label degree } edges { id type source target since until } } }`,
+		nil, 2},
+	{"neighborhood, depth 2, cut at the limit", `{ neighborhood(id: "osce", depth: 2, limit: 150) { truncated
+	    nodes { id kind label degree } edges { id type source target since until } } }`,
+		nil, 3},
+	{"neighborhood of a node without relationships of the types asked", `{ neighborhood(id: "internet-governance", relations: [MEMBER_OF]) {
+	    truncated nodes { id degree } edges { id } } }`,
+		nil, 1},
+	{"neighborhood of an unknown id", `{ neighborhood(id: "nowhere") { truncated nodes { id } edges { id } } }`, nil, 1},
 	{"asOf, filter and cursor are not fetched ahead", `query($after: String) { forum(id: "osce") { id
 	    members(first: 4, after: $after) { edges { node { id
 	      memberships(asOf: "2015-01-01", first: 3) { totalCount edges { node { id

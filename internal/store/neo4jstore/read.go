@@ -190,22 +190,26 @@ func (s *Store) Search(ctx context.Context, q normgraph.SearchQuery) ([]normgrap
 		lucene.WriteByte('*')
 	}
 	params := map[string]any{"index": fulltextIndex, "q": lucene.String()}
-	cypher := "CALL db.index.fulltext.queryNodes($index, $q) YIELD node RETURN node"
+	cypher := "CALL db.index.fulltext.queryNodes($index, $q) YIELD node RETURN collect(node) AS nodes"
 	if len(q.Kinds) > 0 {
 		kinds := make([]string, 0, len(q.Kinds))
 		for _, k := range q.Kinds {
 			kinds = append(kinds, string(k))
 		}
 		params["kinds"] = kinds
-		cypher = "CALL db.index.fulltext.queryNodes($index, $q) YIELD node WHERE node." + propKind + " IN $kinds RETURN node"
+		cypher = "CALL db.index.fulltext.queryNodes($index, $q) YIELD node WHERE node." + propKind + " IN $kinds RETURN collect(node) AS nodes"
 	}
-	res, err := s.read(ctx, "search", cypher, params)
+	rec, err := s.readOne(ctx, "search", cypher, params)
 	if err != nil {
 		return nil, err
 	}
-	cands := make([]normgraph.Entity, 0, len(res.Records))
-	for _, rec := range res.Records {
-		n, _, err := recordNode(rec, "node")
+	nodes, err := collected(rec, "nodes")
+	if err != nil {
+		return nil, fmt.Errorf("neo4jstore: search: %w", err)
+	}
+	cands := make([]normgraph.Entity, 0, len(nodes))
+	for _, v := range nodes {
+		n, err := asNode(v)
 		if err != nil {
 			return nil, fmt.Errorf("neo4jstore: search: %w", err)
 		}
@@ -243,18 +247,23 @@ func (s *Store) GraphNodes(ctx context.Context, ids []string) ([]*normgraph.Grap
 	if len(ids) == 0 {
 		return out, nil
 	}
-	res, err := s.read(ctx, "graph nodes",
+	rec, err := s.readOne(ctx, "graph nodes",
 		"UNWIND $ids AS id MATCH (n:"+labelEntity+" {id: id}) WHERE NOT n:"+labelSource+
-			" RETURN n.id AS id, n."+propKind+" AS kind, n."+propLabel+" AS label, COUNT { (n)--() } AS degree",
+			" RETURN collect("+graphNodeColumns+") AS nodes",
 		map[string]any{"ids": distinct(ids)})
 	if err != nil {
 		return nil, err
 	}
-	byID := make(map[string]*normgraph.GraphNode, len(res.Records))
-	for _, rec := range res.Records {
-		g, err := graphNode(rec, "id", "kind", "label", "degree")
-		if err != nil {
-			return nil, fmt.Errorf("neo4jstore: graph nodes: %w", err)
+	nodes, err := collected(rec, "nodes")
+	if err != nil {
+		return nil, fmt.Errorf("neo4jstore: graph nodes: %w", err)
+	}
+	byID := make(map[string]*normgraph.GraphNode, len(nodes))
+	for _, v := range nodes {
+		r := rowOf("graph node", v, 4)
+		g := r.graphNode(0)
+		if r.err != nil {
+			return nil, fmt.Errorf("neo4jstore: %w", r.err)
 		}
 		byID[g.ID] = &g
 	}
@@ -264,23 +273,110 @@ func (s *Store) GraphNodes(ctx context.Context, ids []string) ([]*normgraph.Grap
 	return out, nil
 }
 
-func graphNode(rec *neo4j.Record, id, kind, label, degree string) (normgraph.GraphNode, error) {
-	var g normgraph.GraphNode
-	var err error
-	if g.ID, _, err = neo4j.GetRecordValue[string](rec, id); err != nil {
-		return g, err
+// Graph queries return one record whose columns are lists of rows, each row
+// a list: sending a record costs Neo4j several microseconds of CPU whatever
+// it holds, many times what the same values cost inside one list (measured
+// on 244 adjacency rows: 4.3 against 2.4 ms of server CPU).
+
+// graphNodeColumns is the row graphNode reads, for a node n.
+const graphNodeColumns = "[n.id, n." + propKind + ", n." + propLabel + ", COUNT { (n)--() }]"
+
+// adjacencyColumns is the row adjacency reads, for a relationship r of node
+// n with m at its other end.
+const adjacencyColumns = "[type(r), startNode(r) = n, properties(r), " +
+	"m.id, m." + propKind + ", m." + propLabel + ", COUNT { (m)--() }]"
+
+// collected reads a list column of a graph query's record.
+func collected(rec *neo4j.Record, col string) ([]any, error) {
+	l, _, err := neo4j.GetRecordValue[[]any](rec, col)
+	return l, err
+}
+
+// row reads one collected row by position; the first error sticks.
+type row struct {
+	what string
+	v    []any
+	err  error
+}
+
+func rowOf(what string, v any, n int) *row {
+	r := &row{what: what}
+	l, ok := v.([]any)
+	switch {
+	case !ok:
+		r.err = fmt.Errorf("%s: row is %T, want a list", what, v)
+	case len(l) != n:
+		r.err = fmt.Errorf("%s: row has %d values, want %d", what, len(l), n)
+	default:
+		r.v = l
 	}
-	k, _, err := neo4j.GetRecordValue[string](rec, kind)
-	if err != nil {
-		return g, err
+	return r
+}
+
+func (r *row) at(i int) any {
+	if r.err != nil {
+		return nil
 	}
-	g.Kind = normgraph.EntityKind(k)
-	if g.Label, _, err = neo4j.GetRecordValue[string](rec, label); err != nil {
-		return g, err
+	return r.v[i]
+}
+
+func (r *row) fail(i int, want string) {
+	if r.err == nil {
+		r.err = fmt.Errorf("%s: value %d is %T, want %s", r.what, i, r.v[i], want)
 	}
-	d, _, err := neo4j.GetRecordValue[int64](rec, degree)
-	g.Degree = int(d)
-	return g, err
+}
+
+// str reads a string; null reads as "", as the property decoder does.
+func (r *row) str(i int) string {
+	v := r.at(i)
+	s, ok := v.(string)
+	if !ok && v != nil && r.err == nil {
+		r.fail(i, "string")
+	}
+	return s
+}
+
+func (r *row) boolean(i int) bool {
+	v := r.at(i)
+	b, ok := v.(bool)
+	if !ok && r.err == nil {
+		r.fail(i, "boolean")
+	}
+	return b
+}
+
+func (r *row) int(i int) int {
+	v := r.at(i)
+	n, ok := v.(int64)
+	if !ok && r.err == nil {
+		r.fail(i, "integer")
+	}
+	return int(n)
+}
+
+func (r *row) list(i int) []any {
+	v := r.at(i)
+	l, ok := v.([]any)
+	if !ok && r.err == nil {
+		r.fail(i, "list")
+	}
+	return l
+}
+
+// props reads a property map; a relationship without properties has an
+// empty one.
+func (r *row) props(i int) map[string]any {
+	v := r.at(i)
+	m, ok := v.(map[string]any)
+	if !ok && r.err == nil {
+		r.fail(i, "map")
+	}
+	return m
+}
+
+// graphNode reads the four values of graphNodeColumns from position i.
+func (r *row) graphNode(i int) normgraph.GraphNode {
+	return normgraph.GraphNode{ID: r.str(i), Kind: normgraph.EntityKind(r.str(i + 1)), Label: r.str(i + 2), Degree: r.int(i + 3)}
 }
 
 // Expand implements normgraph.Graph: one query per breadth-first layer,
@@ -297,52 +393,110 @@ func (s *Store) Expand(ctx context.Context, ids []string, relations []normgraph.
 	if err != nil {
 		return nil, err
 	}
-	res, err := s.read(ctx, "expand",
+	rec, err := s.readOne(ctx, "expand",
 		"UNWIND $ids AS id MATCH (n:"+labelEntity+" {id: id})-[r"+types+"]-(m:"+labelEntity+") "+
-			"RETURN id, type(r) AS type, startNode(r) = n AS out, properties(r) AS props, "+
-			"m.id AS mid, m."+propKind+" AS mkind, m."+propLabel+" AS mlabel, COUNT { (m)--() } AS mdegree",
+			"RETURN collect([id, "+adjacencyColumns+"]) AS adj",
 		map[string]any{"ids": distinct(ids)})
 	if err != nil {
 		return nil, err
 	}
-	for _, rec := range res.Records {
-		id, _, err := neo4j.GetRecordValue[string](rec, "id")
-		if err != nil {
-			return nil, fmt.Errorf("neo4jstore: expand: %w", err)
-		}
-		other, err := graphNode(rec, "mid", "mkind", "mlabel", "mdegree")
-		if err != nil {
-			return nil, fmt.Errorf("neo4jstore: expand: %w", err)
-		}
-		typ, _, err := neo4j.GetRecordValue[string](rec, "type")
-		if err != nil {
-			return nil, fmt.Errorf("neo4jstore: expand: %w", err)
-		}
-		isOut, _, err := neo4j.GetRecordValue[bool](rec, "out")
-		if err != nil {
-			return nil, fmt.Errorf("neo4jstore: expand: %w", err)
-		}
-		props, _, err := neo4j.GetRecordValue[map[string]any](rec, "props")
-		if err != nil {
-			return nil, fmt.Errorf("neo4jstore: expand: %w", err)
-		}
-		from, to := id, other.ID
-		if !isOut {
-			from, to = to, from
-		}
-		rel, err := decodeRelation(typ, from, to, props)
-		if err != nil {
-			return nil, fmt.Errorf("neo4jstore: expand: %w", err)
-		}
-		out[id] = append(out[id], normgraph.Adjacency{Rel: rel, Other: other})
+	adj, err := collected(rec, "adj")
+	if err != nil {
+		return nil, fmt.Errorf("neo4jstore: expand: %w", err)
 	}
-	// A defined order costs little and makes the algorithms' runs repeatable.
+	for _, v := range adj {
+		r := rowOf("expand", v, 2)
+		id, rel := r.str(0), r.at(1)
+		if r.err != nil {
+			return nil, fmt.Errorf("neo4jstore: %w", r.err)
+		}
+		a, err := adjacency(id, rel)
+		if err != nil {
+			return nil, fmt.Errorf("neo4jstore: expand: %w", err)
+		}
+		out[id] = append(out[id], a)
+	}
+	sortAdjacency(out)
+	return out, nil
+}
+
+// ExpandNodes implements normgraph.NodeExpander: the nodes and their
+// relationships in one query.
+func (s *Store) ExpandNodes(ctx context.Context, ids []string, relations []normgraph.RelationType) ([]*normgraph.GraphNode, map[string][]normgraph.Adjacency, error) {
+	if err := s.checkCtx(ctx); err != nil {
+		return nil, nil, err
+	}
+	nodes := make([]*normgraph.GraphNode, len(ids))
+	out := make(map[string][]normgraph.Adjacency, len(ids))
+	if len(ids) == 0 {
+		return nodes, out, nil
+	}
+	types, err := relPattern(relations)
+	if err != nil {
+		return nil, nil, err
+	}
+	rec, err := s.readOne(ctx, "expand nodes",
+		"UNWIND $ids AS id MATCH (n:"+labelEntity+" {id: id}) WHERE NOT n:"+labelSource+" "+
+			"RETURN collect(["+graphNodeColumns+", COLLECT { MATCH (n)-[r"+types+"]-(m:"+labelEntity+") RETURN "+adjacencyColumns+" }]) AS nodes",
+		map[string]any{"ids": distinct(ids)})
+	if err != nil {
+		return nil, nil, err
+	}
+	found, err := collected(rec, "nodes")
+	if err != nil {
+		return nil, nil, fmt.Errorf("neo4jstore: expand nodes: %w", err)
+	}
+	byID := make(map[string]*normgraph.GraphNode, len(found))
+	for _, v := range found {
+		r := rowOf("expand nodes", v, 2)
+		n := rowOf("expand nodes: node", r.at(0), 4)
+		g, rels := n.graphNode(0), r.list(1)
+		if err := cmp.Or(r.err, n.err); err != nil {
+			return nil, nil, fmt.Errorf("neo4jstore: %w", err)
+		}
+		byID[g.ID] = &g
+		for _, a := range rels {
+			adj, err := adjacency(g.ID, a)
+			if err != nil {
+				return nil, nil, fmt.Errorf("neo4jstore: expand nodes: %w", err)
+			}
+			out[g.ID] = append(out[g.ID], adj)
+		}
+	}
+	for i, id := range ids {
+		nodes[i] = byID[id]
+	}
+	sortAdjacency(out)
+	return nodes, out, nil
+}
+
+// adjacency decodes a row of adjacencyColumns seen from node id.
+func adjacency(id string, v any) (normgraph.Adjacency, error) {
+	r := rowOf("relationship of "+id, v, 7)
+	typ, isOut, props := r.str(0), r.boolean(1), r.props(2)
+	other := r.graphNode(3)
+	if r.err != nil {
+		return normgraph.Adjacency{}, r.err
+	}
+	from, to := id, other.ID
+	if !isOut {
+		from, to = to, from
+	}
+	rel, err := decodeRelation(typ, from, to, props)
+	if err != nil {
+		return normgraph.Adjacency{}, err
+	}
+	return normgraph.Adjacency{Rel: rel, Other: other}, nil
+}
+
+// sortAdjacency puts each node's relationships in a defined order, which
+// costs little and makes the algorithms' runs repeatable.
+func sortAdjacency(out map[string][]normgraph.Adjacency) {
 	for _, adj := range out {
 		slices.SortFunc(adj, func(a, b normgraph.Adjacency) int {
 			return cmp.Or(cmp.Compare(a.Other.ID, b.Other.ID), cmp.Compare(a.Rel.ID(), b.Rel.ID()))
 		})
 	}
-	return out, nil
 }
 
 // ShortestPath implements normgraph.Store with the shared algorithm, so both
@@ -436,7 +590,10 @@ func (s *Store) Subgraph(ctx context.Context, q normgraph.SubgraphQuery) (*normg
 	return sg, nil
 }
 
-var _ normgraph.Linker = (*Store)(nil)
+var (
+	_ normgraph.Linker       = (*Store)(nil)
+	_ normgraph.NodeExpander = (*Store)(nil)
+)
 
 // Links implements normgraph.Linker in one query: each node found by the
 // id index, its relationships walked, and only those whose other end is
@@ -457,16 +614,25 @@ func (s *Store) Links(ctx context.Context, ids []string, relations []normgraph.R
 
 // links reads the relationships of types (a relPattern) between two of ids.
 func (s *Store) links(ctx context.Context, name string, ids []string, types string) ([]*normgraph.Relation, error) {
-	res, err := s.read(ctx, name,
+	rec, err := s.readOne(ctx, name,
 		"UNWIND $ids AS id MATCH (a:"+labelEntity+" {id: id})-[r"+types+"]->(b:"+labelEntity+") WHERE b.id IN $ids "+
-			"RETURN a.id AS from, type(r) AS type, b.id AS to, properties(r) AS props",
+			"RETURN collect([a.id, type(r), b.id, properties(r)]) AS rels",
 		map[string]any{"ids": ids})
 	if err != nil {
 		return nil, err
 	}
-	rels := make([]*normgraph.Relation, 0, len(res.Records))
-	for _, rec := range res.Records {
-		rel, err := relationOf(rec)
+	found, err := collected(rec, "rels")
+	if err != nil {
+		return nil, fmt.Errorf("neo4jstore: %s: %w", name, err)
+	}
+	rels := make([]*normgraph.Relation, 0, len(found))
+	for _, v := range found {
+		r := rowOf(name, v, 4)
+		from, typ, to, props := r.str(0), r.str(1), r.str(2), r.props(3)
+		if r.err != nil {
+			return nil, fmt.Errorf("neo4jstore: %w", r.err)
+		}
+		rel, err := decodeRelation(typ, from, to, props)
 		if err != nil {
 			return nil, fmt.Errorf("neo4jstore: %s: %w", name, err)
 		}
