@@ -142,10 +142,10 @@ func validRelations(arg string, rels []RelationType) error {
 // whose frontier touches fewer relationships, so it reads about the
 // neighbourhoods of the two ends up to half the distance each rather than
 // everything within the whole distance of one end. Each step is one Expand
-// call (one round trip for a remote store), at most q.MaxHops in all, and
-// one Entities call looks up the nodes of the path found. The ends are not
-// looked up first: an id that names no entity has nothing to expand, so the
-// search finds no path from it.
+// call (one round trip for a remote store), the first two together, so
+// at most max(1, q.MaxHops-1) in all; one Entities call looks up the nodes
+// of the path found. The ends are not looked up first: an id that names no
+// entity has nothing to expand, so the search finds no path from it.
 func ShortestPath(ctx context.Context, g Graph, q PathQuery) (*Path, error) {
 	if err := q.Validate(); err != nil {
 		return nil, err
@@ -160,7 +160,16 @@ func ShortestPath(ctx context.Context, g Graph, q PathQuery) (*Path, error) {
 
 	fwd, bwd := newSearchSide(q.From), newSearchSide(q.To)
 	met := false
+	// Both roots cost 1, so the search expands the start first and then,
+	// unless that met the target or found nothing, the target: when two
+	// steps are allowed, both roots' relationships come in one call.
+	var roots map[string][]Adjacency
 	var err error
+	if q.MaxHops >= 2 {
+		if roots, err = g.Expand(ctx, []string{q.From, q.To}, q.Relations); err != nil {
+			return nil, err
+		}
+	}
 	// The sides' visited sets stay disjoint until they meet, so a path found
 	// after depths a and b are explored is exactly a+b long: stop before
 	// the sum passes MaxHops.
@@ -169,10 +178,13 @@ func ShortestPath(ctx context.Context, g Graph, q PathQuery) (*Path, error) {
 		if bwd.cost < fwd.cost {
 			side, other = bwd, fwd
 		}
-		if met, err = side.expand(ctx, g, q.Relations, other); err != nil {
-			return nil, err
+		adj := roots
+		if side.depth > 0 || adj == nil {
+			if adj, err = g.Expand(ctx, side.frontier, q.Relations); err != nil {
+				return nil, err
+			}
 		}
-		if met {
+		if met = side.expand(adj, other); met {
 			break
 		}
 	}
@@ -229,14 +241,11 @@ func newSearchSide(root string) *searchSide {
 	return &searchSide{dist: map[string]int{root: 0}, back: map[string][]step{}, frontier: []string{root}, cost: 1}
 }
 
-// expand explores one more layer and reports whether it reached a node the
-// other side has reached. The layer is completed even then, so that the
-// meeting nodes' back steps are all known.
-func (s *searchSide) expand(ctx context.Context, g Graph, relations []RelationType, other *searchSide) (bool, error) {
-	adj, err := g.Expand(ctx, s.frontier, relations)
-	if err != nil {
-		return false, err
-	}
+// expand explores one more layer, given the frontier's relationships, and
+// reports whether it reached a node the other side has reached. The layer
+// is completed even then, so that the meeting nodes' back steps are all
+// known.
+func (s *searchSide) expand(adj map[string][]Adjacency, other *searchSide) bool {
 	hop := s.depth + 1
 	var next []string
 	cost, met := 0, false
@@ -258,7 +267,7 @@ func (s *searchSide) expand(ctx context.Context, g Graph, relations []RelationTy
 		}
 	}
 	s.frontier, s.cost, s.depth = next, cost, hop
-	return met, nil
+	return met
 }
 
 // walkShortest picks the path ShortestPath returns once the two searches

@@ -207,6 +207,10 @@ var levelQueries = []struct {
 	{"neighborhood of a node without relationships of the types asked", `{ neighborhood(id: "internet-governance", relations: [MEMBER_OF]) {
 	    truncated nodes { id degree } edges { id } } }`,
 		nil, 1},
+	{"path of length 2: both ends expanded at once, then the nodes of the path", `{ path(from: "usa", to: "internet-governance") {
+	    length nodes { id kind name } edges { id type source target since until } } }`, nil, 2},
+	{"path of length 3", `{ path(from: "bra", to: "budapest-convention", relations: [MEMBER_OF, ADVANCES]) {
+	    length nodes { id } edges { id } } }`, nil, 3},
 	{"neighborhood of an unknown id", `{ neighborhood(id: "nowhere") { truncated nodes { id } edges { id } } }`, nil, 1},
 	{"asOf, filter and cursor are not fetched ahead", `query($after: String) { forum(id: "osce") { id
 	    members(first: 4, after: $after) { edges { node { id
