@@ -403,15 +403,23 @@ func Neighborhood(ctx context.Context, g Graph, q NeighborhoodQuery) (*Subgraph,
 	// relationship of an inner node is known already, so what is missing
 	// is the relationships between two nodes of the ring: a Linker is
 	// asked for just those, not for the inner nodes' again (a hub centre's
-	// every relationship, which would double what the store sends).
+	// every relationship, which would double what the store sends), and
+	// only of the types the data model lets join two of the ring's kinds:
+	// a forum's ring of member countries has none to ask for.
 	var outer []string
+	ringKinds := map[EntityKind]bool{}
 	for _, id := range frontier {
 		if kept[id] {
 			outer = append(outer, id)
+			ringKinds[seen[id].node.Kind] = true
 		}
 	}
+	types := typesWithin(q.Relations, ringKinds)
+	if len(types) == 0 {
+		outer = nil
+	}
 	if l, ok := g.(Linker); ok && len(outer) > 0 {
-		links, err := l.Links(ctx, outer, q.Relations)
+		links, err := l.Links(ctx, outer, types)
 		if err != nil {
 			return nil, err
 		}
@@ -419,7 +427,7 @@ func Neighborhood(ctx context.Context, g Graph, q NeighborhoodQuery) (*Subgraph,
 			rels[r.ID()] = r
 		}
 	} else if !ok && len(outer) > 0 {
-		adj, err := g.Expand(ctx, outer, q.Relations)
+		adj, err := g.Expand(ctx, outer, types)
 		if err != nil {
 			return nil, err
 		}
@@ -438,6 +446,22 @@ func Neighborhood(ctx context.Context, g Graph, q NeighborhoodQuery) (*Subgraph,
 	}
 	slices.SortFunc(sg.Edges, func(a, b GraphEdge) int { return cmp.Compare(a.ID, b.ID) })
 	return sg, nil
+}
+
+// typesWithin returns the types among relations (all when empty) whose
+// endpoints the data model allows between two of kinds.
+func typesWithin(relations []RelationType, kinds map[EntityKind]bool) []RelationType {
+	if len(relations) == 0 {
+		relations = RelationTypes
+	}
+	var out []RelationType
+	for _, t := range relations {
+		e := relationEndpoints[t]
+		if kinds[e.To] && slices.ContainsFunc(e.From, func(k EntityKind) bool { return kinds[k] }) {
+			out = append(out, t)
+		}
+	}
+	return out
 }
 
 // RankHits orders search hits best first: by score, then as lists are ordered.
