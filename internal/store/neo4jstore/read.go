@@ -190,16 +190,17 @@ func (s *Store) Search(ctx context.Context, q normgraph.SearchQuery) ([]normgrap
 		lucene.WriteByte('*')
 	}
 	params := map[string]any{"index": fulltextIndex, "q": lucene.String()}
-	cypher := "CALL db.index.fulltext.queryNodes($index, $q) YIELD node RETURN collect(node) AS nodes"
+	where := ""
 	if len(q.Kinds) > 0 {
 		kinds := make([]string, 0, len(q.Kinds))
 		for _, k := range q.Kinds {
 			kinds = append(kinds, string(k))
 		}
 		params["kinds"] = kinds
-		cypher = "CALL db.index.fulltext.queryNodes($index, $q) YIELD node WHERE node." + propKind + " IN $kinds RETURN collect(node) AS nodes"
+		where = " WHERE node." + propKind + " IN $kinds"
 	}
-	rec, err := s.readOne(ctx, "search", cypher, params)
+	rec, err := s.readOne(ctx, "search",
+		"CALL db.index.fulltext.queryNodes($index, $q) YIELD node"+where+" RETURN collect(node) AS nodes", params)
 	if err != nil {
 		return nil, err
 	}
@@ -313,66 +314,28 @@ func rowOf(what string, v any, n int) *row {
 	return r
 }
 
-func (r *row) at(i int) any {
+// value reads position i of r as a T, or null as T's zero value when
+// nullable; the first mismatch is kept in r.err.
+func value[T any](r *row, i int, want string, nullable bool) T {
+	var t T
 	if r.err != nil {
-		return nil
+		return t
 	}
-	return r.v[i]
-}
-
-func (r *row) fail(i int, want string) {
-	if r.err == nil {
-		r.err = fmt.Errorf("%s: value %d is %T, want %s", r.what, i, r.v[i], want)
+	v := r.v[i]
+	t, ok := v.(T)
+	if !ok && !(nullable && v == nil) {
+		r.err = fmt.Errorf("%s: value %d is %T, want %s", r.what, i, v, want)
 	}
+	return t
 }
 
 // str reads a string; null reads as "", as the property decoder does.
-func (r *row) str(i int) string {
-	v := r.at(i)
-	s, ok := v.(string)
-	if !ok && v != nil && r.err == nil {
-		r.fail(i, "string")
-	}
-	return s
-}
-
-func (r *row) boolean(i int) bool {
-	v := r.at(i)
-	b, ok := v.(bool)
-	if !ok && r.err == nil {
-		r.fail(i, "boolean")
-	}
-	return b
-}
-
-func (r *row) int(i int) int {
-	v := r.at(i)
-	n, ok := v.(int64)
-	if !ok && r.err == nil {
-		r.fail(i, "integer")
-	}
-	return int(n)
-}
-
-func (r *row) list(i int) []any {
-	v := r.at(i)
-	l, ok := v.([]any)
-	if !ok && r.err == nil {
-		r.fail(i, "list")
-	}
-	return l
-}
-
-// props reads a property map; a relationship without properties has an
-// empty one.
-func (r *row) props(i int) map[string]any {
-	v := r.at(i)
-	m, ok := v.(map[string]any)
-	if !ok && r.err == nil {
-		r.fail(i, "map")
-	}
-	return m
-}
+func (r *row) str(i int) string           { return value[string](r, i, "string", true) }
+func (r *row) boolean(i int) bool         { return value[bool](r, i, "boolean", false) }
+func (r *row) int(i int) int              { return int(value[int64](r, i, "integer", false)) }
+func (r *row) list(i int) []any           { return value[[]any](r, i, "list", false) }
+func (r *row) at(i int) any               { return value[any](r, i, "value", true) }
+func (r *row) props(i int) map[string]any { return value[map[string]any](r, i, "map", false) }
 
 // graphNode reads the four values of graphNodeColumns from position i.
 func (r *row) graphNode(i int) normgraph.GraphNode {
