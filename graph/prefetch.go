@@ -34,9 +34,9 @@ var connectionImplementors = map[string][2][]string{
 // resolved, the pages the resolvers below it will ask for, so that a store
 // that batches natively fetches them with this one (loader.Prefetching):
 // a three-level traversal then costs one round trip, not three. It follows
-// connections (through edges { node }), plain lists and counts whose
-// arguments need no decoding (`first` alone). A field with asOf, a filter
-// or a cursor is left to its resolver, with everything below it; a page
+// connections (through edges { node }), plain lists and counts, with their
+// first, cursor and asOf arguments. A field with a filter is left to its
+// resolver, with everything below it; a page
 // fetched ahead that no resolver asks for (a skipped branch) costs only
 // its share of the statement. omit is what the field's own page may leave
 // out of its far ends (see omitted).
@@ -83,12 +83,12 @@ func (r *Resolver) below(ctx context.Context, op *graphql.OperationContext, sel 
 				complete = complete && !loadsNodes(c)
 				continue
 			}
-			page, ok := r.plainPage(op, c, child)
+			t, page, ok := r.plainPage(op, c, child)
 			if !ok {
 				complete = false
 				continue
 			}
-			next := loader.Next{Traversal: child.t, Page: page}
+			next := loader.Next{Traversal: t, Page: page}
 			if page.First != 0 {
 				var all bool
 				next.Then, all = r.below(ctx, op, c.Selections, child)
@@ -204,37 +204,53 @@ func loadsNodes(c graphql.CollectedField) bool {
 	return entity || name == "Source" || name == "Node" || name == "Entity"
 }
 
-// plainPage returns the page arguments field c's resolver will ask for,
-// if its arguments are plain (see lookahead).
-func (r *Resolver) plainPage(op *graphql.OperationContext, c graphql.CollectedField, f relField) (normgraph.PageArgs, bool) {
+// plainPage returns the traversal and page arguments field c's resolver
+// will ask for, when its arguments decode here as its resolver decodes
+// them: first, a cursor and asOf. A filter is left to the resolver.
+func (r *Resolver) plainPage(op *graphql.OperationContext, c graphql.CollectedField, f relField) (normgraph.Traversal, normgraph.PageArgs, bool) {
+	t := f.t
 	var first *int
+	var after *string
 	for name, v := range c.ArgumentMap(op.Variables) {
 		switch {
-		case v == nil || v == "" && name == "after":
+		case v == nil:
 		case name == "first" && f.shape == connectionField:
 			n, ok := asInt(v)
 			if !ok {
-				return normgraph.PageArgs{}, false
+				return t, normgraph.PageArgs{}, false
 			}
 			first = &n
+		case name == "after" && f.shape == connectionField:
+			s, ok := v.(string)
+			if !ok {
+				return t, normgraph.PageArgs{}, false
+			}
+			after = &s
+		case name == "asOf":
+			var d normgraph.Date
+			if err := d.UnmarshalGQL(v); err != nil {
+				return t, normgraph.PageArgs{}, false
+			}
+			t.AsOf = &d
 		default:
-			return normgraph.PageArgs{}, false
+			return t, normgraph.PageArgs{}, false
 		}
 	}
 	switch f.shape {
 	case countField:
-		return normgraph.PageArgs{First: 0}, true
+		return t, normgraph.PageArgs{First: 0}, true
 	case listField:
-		return normgraph.PageArgs{First: normgraph.Unlimited}, true
+		return t, normgraph.PageArgs{First: normgraph.Unlimited}, true
 	}
-	p, err := r.pageArgs(first, nil)
+	// A cursor that does not decode is the resolver's error to report.
+	p, err := r.pageArgs(first, after)
 	if err != nil {
-		return p, false
+		return t, p, false
 	}
 	if selectsOnlyTotalCount(graphql.CollectFields(op, c.Selections, nil)) {
 		p.First = 0
 	}
-	return p, true
+	return t, p, true
 }
 
 // asInt reads an Int argument: an int64 literal, or a variable as the
