@@ -35,8 +35,8 @@ var connectionImplementors = map[string][2][]string{
 // that batches natively fetches them with this one (loader.Prefetching):
 // a three-level traversal then costs one round trip, not three. It follows
 // connections (through edges { node }), plain lists and counts, with their
-// first, cursor and asOf arguments. A field with a filter is left to its
-// resolver, with everything below it; a page
+// first, cursor, asOf and filter arguments. A field whose arguments do not
+// decode here is left to its resolver, with everything below it; a page
 // fetched ahead that no resolver asks for (a skipped branch) costs only
 // its share of the statement. omit is what the field's own page may leave
 // out of its far ends (see omitted).
@@ -205,8 +205,10 @@ func loadsNodes(c graphql.CollectedField) bool {
 }
 
 // plainPage returns the traversal and page arguments field c's resolver
-// will ask for, when its arguments decode here as its resolver decodes
-// them: first, a cursor and asOf. A filter is left to the resolver.
+// will ask for, when its arguments decode here as gqlgen decodes them for
+// the resolver: first, a cursor, asOf and a filter. Anything else, or a
+// value of another shape, is left to the resolver (which reports what does
+// not decode).
 func (r *Resolver) plainPage(op *graphql.OperationContext, c graphql.CollectedField, f relField) (normgraph.Traversal, normgraph.PageArgs, bool) {
 	t := f.t
 	var first *int
@@ -227,11 +229,17 @@ func (r *Resolver) plainPage(op *graphql.OperationContext, c graphql.CollectedFi
 			}
 			after = &s
 		case name == "asOf":
-			var d normgraph.Date
-			if err := d.UnmarshalGQL(v); err != nil {
+			d, ok := asDate(v)
+			if !ok {
 				return t, normgraph.PageArgs{}, false
 			}
-			t.AsOf = &d
+			t.AsOf = d
+		case name == "filter":
+			f, ok := asFilter(v)
+			if !ok {
+				return t, normgraph.PageArgs{}, false
+			}
+			t.Filter = f
 		default:
 			return t, normgraph.PageArgs{}, false
 		}
@@ -251,6 +259,79 @@ func (r *Resolver) plainPage(op *graphql.OperationContext, c graphql.CollectedFi
 		p.First = 0
 	}
 	return t, p, true
+}
+
+// asDate reads a Date argument.
+func asDate(v any) (*normgraph.Date, bool) {
+	var d normgraph.Date
+	if err := d.UnmarshalGQL(v); err != nil {
+		return nil, false
+	}
+	return &d, true
+}
+
+// asFilter reads a filter input object into what the generated unmarshaller
+// makes of it: strings, ID lists (an empty list stays empty, not nil: the
+// page's key tells them apart) and a date; null leaves a field unset.
+func asFilter(v any) (normgraph.Filter, bool) {
+	var f normgraph.Filter
+	m, ok := v.(map[string]any)
+	if !ok {
+		return f, false
+	}
+	for k, x := range m {
+		if x == nil {
+			continue
+		}
+		var str *string
+		var ids *[]string
+		switch k {
+		case "nameContains":
+			str = &f.NameContains
+		case "type":
+			str = &f.Type
+		case "framework":
+			str = &f.Framework
+		case "region":
+			str = &f.Region
+		case "advances":
+			ids = &f.Advances
+		case "supports":
+			ids = &f.Supports
+		case "memberOf":
+			ids = &f.MemberOf
+		case "participatesIn":
+			ids = &f.ParticipatesIn
+		case "endorses":
+			ids = &f.Endorses
+		case "hasMembers":
+			ids = &f.HasMembers
+		case "asOf":
+			if f.AsOf, ok = asDate(x); !ok {
+				return f, false
+			}
+			continue
+		default:
+			return f, false
+		}
+		if str != nil {
+			if *str, ok = x.(string); !ok {
+				return f, false
+			}
+			continue
+		}
+		l, ok := x.([]any)
+		if !ok {
+			return f, false
+		}
+		*ids = make([]string, len(l))
+		for i, e := range l {
+			if (*ids)[i], ok = e.(string); !ok {
+				return f, false
+			}
+		}
+	}
+	return f, true
 }
 
 // asInt reads an Int argument: an int64 literal, or a variable as the

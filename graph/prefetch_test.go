@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -109,5 +110,58 @@ func TestOmitted(t *testing.T) {
 	op := &graphql.OperationContext{Doc: doc, Operation: doc.Operations[0]}
 	if got := omitted(context.Background(), op, field.SelectionSet, relFields["Forum.members"]); got != 0 {
 		t.Errorf("with an unknown field: omitted = %#x, want 0", got)
+	}
+}
+
+// asFilter decodes a filter exactly as the generated unmarshallers do for
+// each filter input type, or declines (the resolver then decodes it): a
+// filter fetched ahead is cached under the key the resolver asks for.
+func TestAsFilterDecodesAsGqlgenDoes(t *testing.T) {
+	ec := &executionContext{}
+	unmarshal := map[string]func(context.Context, any) (normgraph.Filter, error){
+		"CountryFilter":    ec.unmarshalInputCountryFilter,
+		"ForumFilter":      ec.unmarshalInputForumFilter,
+		"InitiativeFilter": ec.unmarshalInputInitiativeFilter,
+		"NormFilter":       ec.unmarshalInputNormFilter,
+	}
+	cases := []struct {
+		input string
+		v     map[string]any
+	}{
+		{"CountryFilter", map[string]any{"region": "Europe"}},
+		{"CountryFilter", map[string]any{"nameContains": "rep", "memberOf": []any{"nato", "oas"}, "asOf": "2014-06"}},
+		{"CountryFilter", map[string]any{"participatesIn": []any{}, "endorses": nil, "region": nil}},
+		{"ForumFilter", map[string]any{"type": "intergovernmental", "advances": []any{"military"}, "hasMembers": []any{"usa"}, "asOf": "2020"}},
+		{"InitiativeFilter", map[string]any{"nameContains": "call", "type": "declaration", "advances": []any{}}},
+		{"NormFilter", map[string]any{"framework": "UN GGE 2015", "supports": []any{"military", "economy"}}},
+		{"NormFilter", map[string]any{}},
+	}
+	for _, c := range cases {
+		want, err := unmarshal[c.input](context.Background(), c.v)
+		if err != nil {
+			t.Fatalf("%s %v: %v", c.input, c.v, err)
+		}
+		got, ok := asFilter(c.v)
+		if !ok {
+			t.Errorf("%s %v: declined", c.input, c.v)
+			continue
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s %v:\n got  %#v\n want %#v", c.input, c.v, got, want)
+		}
+	}
+	// Shapes gqlgen coerces (a single ID for a list, a number for an ID)
+	// or rejects are left to the resolver.
+	for _, v := range []any{
+		map[string]any{"memberOf": "nato"},
+		map[string]any{"memberOf": []any{int64(7)}},
+		map[string]any{"asOf": "soon"},
+		map[string]any{"region": 3},
+		map[string]any{"unknown": "x"},
+		"Europe",
+	} {
+		if f, ok := asFilter(v); ok {
+			t.Errorf("%v: decoded as %#v, want it left to the resolver", v, f)
+		}
 	}
 }
