@@ -279,56 +279,34 @@ func asFilter(v any) (normgraph.Filter, bool) {
 	if !ok {
 		return f, false
 	}
+	strs := map[string]*string{"nameContains": &f.NameContains, "type": &f.Type, "framework": &f.Framework, "region": &f.Region}
+	lists := map[string]*[]string{"advances": &f.Advances, "supports": &f.Supports, "memberOf": &f.MemberOf,
+		"participatesIn": &f.ParticipatesIn, "endorses": &f.Endorses, "hasMembers": &f.HasMembers}
 	for k, x := range m {
 		if x == nil {
 			continue
 		}
-		var str *string
-		var ids *[]string
-		switch k {
-		case "nameContains":
-			str = &f.NameContains
-		case "type":
-			str = &f.Type
-		case "framework":
-			str = &f.Framework
-		case "region":
-			str = &f.Region
-		case "advances":
-			ids = &f.Advances
-		case "supports":
-			ids = &f.Supports
-		case "memberOf":
-			ids = &f.MemberOf
-		case "participatesIn":
-			ids = &f.ParticipatesIn
-		case "endorses":
-			ids = &f.Endorses
-		case "hasMembers":
-			ids = &f.HasMembers
-		case "asOf":
+		if k == "asOf" {
 			if f.AsOf, ok = asDate(x); !ok {
 				return f, false
 			}
-			continue
-		default:
-			return f, false
-		}
-		if str != nil {
+		} else if str, isStr := strs[k]; isStr {
 			if *str, ok = x.(string); !ok {
 				return f, false
 			}
-			continue
-		}
-		l, ok := x.([]any)
-		if !ok {
-			return f, false
-		}
-		*ids = make([]string, len(l))
-		for i, e := range l {
-			if (*ids)[i], ok = e.(string); !ok {
+		} else if ids, isList := lists[k]; isList {
+			l, ok := x.([]any)
+			if !ok {
 				return f, false
 			}
+			*ids = make([]string, len(l))
+			for i, e := range l {
+				if (*ids)[i], ok = e.(string); !ok {
+					return f, false
+				}
+			}
+		} else {
+			return f, false
 		}
 	}
 	return f, true
