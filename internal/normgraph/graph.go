@@ -17,7 +17,9 @@ const (
 )
 
 // Adjacency is a relationship seen from one of its ends: the relationship and
-// the node at its other end.
+// the node at its other end. Rel carries the type, the ends and the dates;
+// a store may leave its role, note and sources empty, which no graph answer
+// shows (GraphEdge).
 type Adjacency struct {
 	Rel   *Relation
 	Other GraphNode
@@ -43,7 +45,8 @@ type Graph interface {
 // draw the relationships of its outer ring.
 type Linker interface {
 	// Links returns every relationship (of the given types; all when empty)
-	// whose two ends are both among ids, in any order.
+	// whose two ends are both among ids, in any order, with what
+	// Adjacency.Rel carries.
 	Links(ctx context.Context, ids []string, relations []RelationType) ([]*Relation, error)
 }
 

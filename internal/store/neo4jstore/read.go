@@ -284,8 +284,14 @@ const graphNodeColumns = "[n.id, n." + propKind + ", n." + propLabel + ", COUNT 
 
 // adjacencyColumns is the row adjacency reads, for a relationship r of node
 // n with m at its other end.
-const adjacencyColumns = "[type(r), startNode(r) = n, properties(r), " +
+const adjacencyColumns = "[type(r), startNode(r) = n, " + edgeProps + ", " +
 	"m.id, m." + propKind + ", m." + propLabel + ", COUNT { (m)--() }]"
+
+// edgeProps is what graph statements send of a relationship r: the dates a
+// GraphEdge shows. Role, note and sources stay in the database (see
+// normgraph.Adjacency); on the 1M set the sources lists were most of what
+// the server decoded for an expansion.
+const edgeProps = "r {." + propSince + ", ." + propUntil + "}"
 
 // collected reads a list column of a graph query's record.
 func collected(rec *neo4j.Record, col string) ([]any, error) {
@@ -581,7 +587,7 @@ func (s *Store) Links(ctx context.Context, ids []string, relations []normgraph.R
 func (s *Store) links(ctx context.Context, name string, ids []string, types string) ([]*normgraph.Relation, error) {
 	rec, err := s.readOne(ctx, name,
 		"UNWIND $ids AS id MATCH (a:"+labelEntity+" {id: id})-[r"+types+"]->(b:"+labelEntity+") WHERE b.id IN $ids "+
-			"RETURN collect([a.id, type(r), b.id, properties(r)]) AS rels",
+			"RETURN collect([a.id, type(r), b.id, "+edgeProps+"]) AS rels",
 		map[string]any{"ids": ids})
 	if err != nil {
 		return nil, err
