@@ -349,44 +349,11 @@ func (r *row) graphNode(i int) normgraph.GraphNode {
 }
 
 // Expand implements normgraph.Graph: one query per breadth-first layer,
-// whatever the size of the frontier.
+// whatever the size of the frontier. It is ExpandNodes without the nodes:
+// one statement text for both, and their rows cost about the same.
 func (s *Store) Expand(ctx context.Context, ids []string, relations []normgraph.RelationType) (map[string][]normgraph.Adjacency, error) {
-	if err := s.checkCtx(ctx); err != nil {
-		return nil, err
-	}
-	out := make(map[string][]normgraph.Adjacency, len(ids))
-	if len(ids) == 0 {
-		return out, nil
-	}
-	types, err := relPattern(relations)
-	if err != nil {
-		return nil, err
-	}
-	rec, err := s.readOne(ctx, "expand",
-		"UNWIND $ids AS id MATCH (n:"+labelEntity+" {id: id})-[r"+types+"]-(m:"+labelEntity+") "+
-			"RETURN collect([id, "+adjacencyColumns+"]) AS adj",
-		map[string]any{"ids": distinct(ids)})
-	if err != nil {
-		return nil, err
-	}
-	adj, err := collected(rec, "adj")
-	if err != nil {
-		return nil, fmt.Errorf("neo4jstore: expand: %w", err)
-	}
-	for _, v := range adj {
-		r := rowOf("expand", v, 2)
-		id, rel := r.str(0), r.at(1)
-		if r.err != nil {
-			return nil, fmt.Errorf("neo4jstore: %w", r.err)
-		}
-		a, err := adjacency(id, rel)
-		if err != nil {
-			return nil, fmt.Errorf("neo4jstore: expand: %w", err)
-		}
-		out[id] = append(out[id], a)
-	}
-	sortAdjacency(out)
-	return out, nil
+	_, adj, err := s.ExpandNodes(ctx, ids, relations)
+	return adj, err
 }
 
 // ExpandNodes implements normgraph.NodeExpander: the nodes and their
