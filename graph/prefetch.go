@@ -40,7 +40,7 @@ var connectionImplementors = map[string][2][]string{
 // fetched ahead that no resolver asks for (a skipped branch) costs only
 // its share of the statement. omit is what the field's own page may leave
 // out of its far ends (see omitted).
-func (r *Resolver) lookahead(ctx context.Context) (then []loader.Next, omit normgraph.EntityFields) {
+func (r *Resolver) lookahead(ctx context.Context) (then []loader.Next, omit normgraph.PageFields) {
 	fc := graphql.GetFieldContext(ctx)
 	if fc == nil || fc.Field.Field == nil {
 		return nil, 0
@@ -136,7 +136,7 @@ func nodeSelections(ctx context.Context, op *graphql.OperationContext, sel ast.S
 // omittable maps the fields of node types that read an entity field a
 // page may leave out (normgraph.RelatedRequest.Omit) to that field: by
 // "Type.field", and by field alone for the Entity interface's.
-var omittable = map[string]normgraph.EntityFields{
+var omittable = map[string]normgraph.PageFields{
 	"description":         normgraph.FieldDescription,
 	"aliases":             normgraph.FieldAliases,
 	"sources":             normgraph.FieldSources,
@@ -158,20 +158,54 @@ var omittable = map[string]normgraph.EntityFields{
 }
 
 // alwaysSet are the fields of a node type that read only what every page's
-// entities carry (normgraph.EntityFields).
+// entities carry (normgraph.PageFields).
 var alwaysSet = map[string]bool{"__typename": true, "id": true, "kind": true, "name": true, "order": true}
 
-// omitted works out which entity fields the resolvers below relationship
-// field f, whose selection is sel, leave unread on its far ends, so that
-// the store need not send them. A field it does not know (one added to the
-// schema since) makes it leave nothing out: a page with too little would
-// answer wrongly, one with too much only costs more.
-func omitted(ctx context.Context, op *graphql.OperationContext, sel ast.SelectionSet, f relField) normgraph.EntityFields {
+// edgeOmittable maps the fields of edge types that read a relation field a
+// page may leave out to that field; edgeAlwaysSet are those that read what
+// every page carries (the node is omitted's other half).
+var (
+	edgeOmittable = map[string]normgraph.PageFields{
+		"role":    normgraph.FieldRelRole,
+		"note":    normgraph.FieldRelNote,
+		"sources": normgraph.FieldRelSources,
+	}
+	edgeAlwaysSet = map[string]bool{"__typename": true, "cursor": true, "node": true, "since": true, "until": true}
+)
+
+// omitted works out which fields the resolvers below relationship field f,
+// whose selection is sel, leave unread on its far ends and on the
+// relations to them (a plain list reads none), so that the store need not
+// send them. A field it does not know (one added to the schema since)
+// makes it leave nothing out: a page with too little would answer wrongly,
+// one with too much only costs more.
+func omitted(ctx context.Context, op *graphql.OperationContext, sel ast.SelectionSet, f relField) normgraph.PageFields {
 	if f.shape == countField {
 		return 0
 	}
+	var read normgraph.PageFields
+	if f.shape == connectionField {
+		conn, ok := connectionImplementors[f.node]
+		if !ok {
+			return 0
+		}
+		for _, e := range collectFields(ctx, op, sel, conn[0]) {
+			if e.Name != "edges" {
+				continue
+			}
+			for _, c := range collectFields(ctx, op, e.Selections, conn[1]) {
+				if edgeAlwaysSet[c.Name] {
+					continue
+				}
+				field, ok := edgeOmittable[c.Name]
+				if !ok {
+					return 0
+				}
+				read |= field
+			}
+		}
+	}
 	nodes, _ := nodeSelections(ctx, op, sel, f)
-	var read normgraph.EntityFields
 	for _, s := range nodes {
 		for _, c := range collectFields(ctx, op, s, implementors[f.node]) {
 			if alwaysSet[c.Name] {
@@ -190,7 +224,7 @@ func omitted(ctx context.Context, op *graphql.OperationContext, sel ast.Selectio
 			read |= field
 		}
 	}
-	return normgraph.AllEntityFields &^ read
+	return normgraph.AllPageFields &^ read
 }
 
 // loadsNodes reports whether a field that is not a relationship field

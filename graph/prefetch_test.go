@@ -33,6 +33,17 @@ func TestOmittableCoversSchema(t *testing.T) {
 			}
 		}
 	}
+	for node, conn := range connectionImplementors {
+		def := schema.Types[conn[1][0]]
+		if def == nil {
+			t.Fatalf("no edge type %s of %s in the schema", conn[1][0], node)
+		}
+		for _, f := range def.Fields {
+			if _, ok := edgeOmittable[f.Name]; !ok && !edgeAlwaysSet[f.Name] {
+				t.Errorf("%s.%s is not classified: add it to edgeOmittable or edgeAlwaysSet", conn[1][0], f.Name)
+			}
+		}
+	}
 	for k := range omittable {
 		node, field, typed := strings.Cut(k, ".")
 		if !typed {
@@ -49,13 +60,13 @@ func TestOmittableCoversSchema(t *testing.T) {
 
 func TestOmitted(t *testing.T) {
 	schema := NewExecutableSchema(Config{Resolvers: &Resolver{}}).Schema()
-	all := normgraph.AllEntityFields
+	all := normgraph.AllPageFields
 	cases := []struct {
 		name  string
 		query string // the first root field's first field is the relationship field
 		vars  map[string]any
 		field string
-		want  normgraph.EntityFields
+		want  normgraph.PageFields
 	}{
 		{"connection, only what every page has",
 			`{ forum(id: "osce") { members(first: 3) { edges { cursor node { __typename id kind name } } } } }`,
@@ -82,6 +93,16 @@ func TestOmitted(t *testing.T) {
 		{"a count reads no node",
 			`{ forum(id: "osce") { memberCount } }`,
 			nil, "Forum.memberCount", 0},
+		{"relation fields of the edges",
+			`{ forum(id: "osce") { members(first: 3) { edges { since until role node { id } } } } }`,
+			nil, "Forum.members", all &^ normgraph.FieldRelRole},
+		{"relation fields through a fragment and an alias",
+			`{ country(id: "fra") { memberships(first: 3) { edges { ...e n: note } } } }
+			 fragment e on ForumEdge { sources { id } }`,
+			nil, "Country.memberships", all &^ (normgraph.FieldRelNote | normgraph.FieldRelSources)},
+		{"the node's sources are not the edge's",
+			`{ forum(id: "osce") { members(first: 3) { edges { node { sources { id } } } } } }`,
+			nil, "Forum.members", all &^ normgraph.FieldSources},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -110,6 +131,19 @@ func TestOmitted(t *testing.T) {
 	op := &graphql.OperationContext{Doc: doc, Operation: doc.Operations[0]}
 	if got := omitted(context.Background(), op, field.SelectionSet, relFields["Forum.members"]); got != 0 {
 		t.Errorf("with an unknown field: omitted = %#x, want 0", got)
+	}
+
+	// So does an edge field it does not know.
+	doc, err = gqlparser.LoadQuery(schema, `{ forum(id: "osce") { members(first: 3) { edges { role } } } }`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	delete(edgeOmittable, "role")
+	defer func() { edgeOmittable["role"] = normgraph.FieldRelRole }()
+	field = doc.Operations[0].SelectionSet[0].(*ast.Field).SelectionSet[0].(*ast.Field)
+	op = &graphql.OperationContext{Doc: doc, Operation: doc.Operations[0]}
+	if got := omitted(context.Background(), op, field.SelectionSet, relFields["Forum.members"]); got != 0 {
+		t.Errorf("with an unknown edge field: omitted = %#x, want 0", got)
 	}
 }
 

@@ -91,7 +91,7 @@ func (r *Resolver) related(ctx context.Context, id string, t normgraph.Traversal
 		p.First = 0
 	}
 	var then []loader.Next
-	var omit normgraph.EntityFields
+	var omit normgraph.PageFields
 	if p.First != 0 && l.Prefetches() {
 		// Only a store that batches natively is told what to leave out,
 		// as only it gets the lookahead that must agree with it.
@@ -140,7 +140,7 @@ func relatedAll[T normgraph.Node](ctx context.Context, r *Resolver, id string, t
 		return nil, err
 	}
 	var then []loader.Next
-	var omit normgraph.EntityFields
+	var omit normgraph.PageFields
 	if l.Prefetches() {
 		then, omit = r.lookahead(ctx)
 	}

@@ -86,7 +86,7 @@ type Next struct {
 	// Omit is what the resolvers below will not read of the far ends
 	// (normgraph.RelatedRequest.Omit). It is part of the page's key: a
 	// page fetched with fewer fields must not answer a load that reads more.
-	Omit normgraph.EntityFields
+	Omit normgraph.PageFields
 	Then []Next
 }
 
@@ -119,7 +119,7 @@ type value struct {
 type relatedSpec struct {
 	Traversal normgraph.Traversal
 	Page      normgraph.PageArgs
-	Omit      normgraph.EntityFields `json:",omitempty"`
+	Omit      normgraph.PageFields `json:",omitempty"`
 	// then is not part of the key: the same page asked with different
 	// lookahead is one load, which fetches ahead what any of them asked.
 	then []Next
@@ -384,7 +384,7 @@ func (l *Loaders) Prefetches() bool { return l.prefetch }
 //
 // omit is what the caller will not read of the far ends (see
 // normgraph.RelatedRequest.Omit).
-func (l *Loaders) Related(ctx context.Context, id string, t normgraph.Traversal, page normgraph.PageArgs, omit normgraph.EntityFields, then []Next) (*normgraph.Page, error) {
+func (l *Loaders) Related(ctx context.Context, id string, t normgraph.Traversal, page normgraph.PageArgs, omit normgraph.PageFields, then []Next) (*normgraph.Page, error) {
 	if !l.prefetch {
 		then = nil
 	}

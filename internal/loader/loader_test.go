@@ -285,11 +285,11 @@ func TestRelatedKeyedByOmittedFields(t *testing.T) {
 	s := &batchStore{countingStore: newStore(t)}
 	l := loader.New(s, 50*time.Millisecond)
 	ctx := context.Background()
-	few := normgraph.AllEntityFields
-	some := normgraph.AllEntityFields &^ normgraph.FieldISO2
+	few := normgraph.AllPageFields
+	some := normgraph.AllPageFields &^ normgraph.FieldISO2
 	var wg sync.WaitGroup
 	pages := make([]*normgraph.Page, 6)
-	for i, omit := range []normgraph.EntityFields{few, some, few, 0} {
+	for i, omit := range []normgraph.PageFields{few, some, few, 0} {
 		wg.Go(func() {
 			var err error
 			if pages[i], err = l.Related(ctx, "osce", members, normgraph.PageArgs{First: 5}, omit, nil); err != nil {
@@ -297,7 +297,7 @@ func TestRelatedKeyedByOmittedFields(t *testing.T) {
 			}
 		})
 	}
-	for i, omit := range []normgraph.EntityFields{few, 0} {
+	for i, omit := range []normgraph.PageFields{few, 0} {
 		wg.Go(func() {
 			var err error
 			if pages[4+i], err = l.Related(ctx, "osce", members, normgraph.PageArgs{First: 0}, omit, nil); err != nil {
@@ -309,7 +309,7 @@ func TestRelatedKeyedByOmittedFields(t *testing.T) {
 	if len(s.batches) != 1 {
 		t.Fatalf("%d batches, want 1", len(s.batches))
 	}
-	got := map[normgraph.EntityFields]int{}
+	got := map[normgraph.PageFields]int{}
 	for _, r := range s.batches[0].Related {
 		if r.Page.First == 0 {
 			if r.Omit != 0 {
@@ -320,7 +320,7 @@ func TestRelatedKeyedByOmittedFields(t *testing.T) {
 		}
 		got[r.Omit]++
 	}
-	want := map[normgraph.EntityFields]int{few: 1, some: 1, 0: 1, 1 << 31: 1}
+	want := map[normgraph.PageFields]int{few: 1, some: 1, 0: 1, 1 << 31: 1}
 	if len(got) != len(want) || got[few] != 1 || got[some] != 1 || got[0] != 1 || got[1<<31] != 1 {
 		t.Errorf("related requests by fields left out %v, want one each of %v", got, want)
 	}

@@ -34,11 +34,12 @@ type RelatedRequest struct {
 	IDs       []string
 	Traversal Traversal
 	Page      PageArgs
-	// Omit lists fields of the far ends that the caller will not read: a
-	// store may leave them empty in the entities on this request's pages,
-	// which spares a database reading and sending properties no one asked
-	// for. Zero asks for whole entities.
-	Omit EntityFields
+	// Omit lists fields of the far ends and of the relationships to them
+	// that the caller will not read: a store may leave them empty in the
+	// entities and relations on this request's pages, which spares a
+	// database reading and sending properties no one asked for. Zero asks
+	// for whole entities and relations.
+	Omit PageFields
 	// Then asks, in the same batch, for the next level of a nested query:
 	// each request of Then (whose IDs are ignored) is answered from every
 	// node on this request's pages. A query that follows relationships
@@ -166,14 +167,16 @@ func thenEach(ctx context.Context, s Store, pages []*Page, reqs []RelatedRequest
 	return out
 }
 
-// EntityFields is a set of entity fields that a RelatedRequest may leave
-// out. An entity's ID, Kind and Name, and a priority's Order, are never left
-// out: a page's order and cursors are made of them.
-type EntityFields uint32
+// PageFields is a set of fields of a page's entities and relations that a
+// RelatedRequest may leave out. An entity's ID, Kind and Name, and a
+// priority's Order, are never left out: a page's order and cursors are made
+// of them. Nor are a relation's Type, ends and dates.
+type PageFields uint32
 
-// The fields of the five entity kinds, but for those always present.
+// The fields of the five entity kinds, then a relation's Role, Note and
+// SourceIDs; none of those always present.
 const (
-	FieldDescription EntityFields = 1 << iota
+	FieldDescription PageFields = 1 << iota
 	FieldAliases
 	FieldSources
 	FieldShortName
@@ -189,7 +192,10 @@ const (
 	FieldFounded
 	FieldURL
 	FieldLaunched
+	FieldRelRole
+	FieldRelNote
+	FieldRelSources
 
-	// AllEntityFields is every field above.
-	AllEntityFields = FieldLaunched<<1 - 1
+	// AllPageFields is every field above.
+	AllPageFields = FieldRelSources<<1 - 1
 )

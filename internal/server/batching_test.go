@@ -221,6 +221,10 @@ var levelQueries = []struct {
 	{"path of length 3", `{ path(from: "bra", to: "budapest-convention", relations: [MEMBER_OF, ADVANCES]) {
 	    length nodes { id } edges { id } } }`, nil, 3},
 	{"neighborhood of an unknown id", `{ neighborhood(id: "nowhere") { truncated nodes { id } edges { id } } }`, nil, 1},
+	{"one field twice, reading different fields of its relations", `{ forum(id: "g7") { id
+	    a: members(first: 10) { edges { note node { id initiatives(first: 3) { edges { role sources { id } node { id } } } } } }
+	    b: members(first: 10) { edges { role until node { id } } } } }`,
+		nil, 2},
 	{"asOf, a filter and a cursor are fetched ahead too", `query($after: String) { forum(id: "osce") { id
 	    members(first: 4, after: $after) { edges { node { id
 	      memberships(asOf: "2015-01-01", first: 3) { totalCount edges { node { id

@@ -413,10 +413,11 @@ func relatedCall(q *query, r normgraph.RelatedRequest, col, parents string) stri
 	// read and sent once per page: 30 forum members' 118 initiative edges
 	// hold ~20 distinct initiatives (PROFILE: 3,175 dbHits, 2,373 of them in
 	// ProduceResults, against 1,399 deduplicated).
-	// A relationship goes as its properties: its type is the traversal's,
-	// its ends are known, and a relationship value would carry three
-	// element ids for the server to build and the driver to parse.
-	row := fmt.Sprintf("{pid: pid, total: %s, before: %s, page: [x IN %s | [properties(x[0]), elementId(x[1])]]}", total, before, items)
+	// A relationship goes as its properties (those the request reads): its
+	// type is the traversal's, its ends are known, and a relationship value
+	// would carry three element ids for the server to build and the driver
+	// to parse.
+	row := fmt.Sprintf("{pid: pid, total: %s, before: %s, page: [x IN %s | [%s, elementId(x[1])]]}", total, before, items, relProjection("x[0]", r.Omit))
 	nodes := fmt.Sprintf("collect(%s) AS pages RETURN %s, COLLECT { UNWIND pages AS pg UNWIND pg AS x RETURN DISTINCT x[1] } AS %s%s", items, col, col, nodesSuffix)
 	if items == "[]" {
 		row = fmt.Sprintf("{pid: pid, total: %s, before: %s, page: []}", total, before)

@@ -188,3 +188,43 @@ func BenchmarkListFiltered(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkBatchTraversal times the statement of the bench's
+// forumMembersInitiatives query on the curated data (a forum's 30 first
+// members, then ten initiatives of each), with whole far ends and
+// relations, with only the entity fields that query reads, and with only
+// the entity and relation fields it reads.
+func BenchmarkBatchTraversal(b *testing.B) {
+	s := openStore(b)
+	seed(b, s, curated(b))
+	ctx := context.Background()
+	read := normgraph.FieldAcronym | normgraph.FieldType | normgraph.FieldRelRole
+	for _, bc := range []struct {
+		name string
+		omit normgraph.PageFields
+	}{
+		{"whole", 0},
+		{"entities-projected", normgraph.AllPageFields &^ read &^ (normgraph.FieldRelRole | normgraph.FieldRelNote | normgraph.FieldRelSources)},
+		{"entities-and-relations-projected", normgraph.AllPageFields &^ read},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			req := normgraph.RelatedRequest{
+				IDs:       []string{"osce"},
+				Traversal: normgraph.Traversal{Type: normgraph.RelMemberOf, Direction: normgraph.Incoming},
+				Page:      normgraph.PageArgs{First: 30},
+				Omit:      bc.omit,
+				Then: []normgraph.RelatedRequest{{
+					Traversal: normgraph.Traversal{Type: normgraph.RelParticipatesIn, Direction: normgraph.Outgoing},
+					Page:      normgraph.PageArgs{First: 10},
+					Omit:      bc.omit,
+				}},
+			}
+			for b.Loop() {
+				res, err := s.Batch(ctx, normgraph.Batch{Related: []normgraph.RelatedRequest{req}})
+				if err != nil || len(res.Related[0].Pages[0].Edges) != 30 {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -383,9 +383,9 @@ func decodeEntity(n neo4j.Node) (normgraph.Entity, error) {
 }
 
 // fieldProps are the properties that hold the entity fields a related
-// request may leave out (normgraph.EntityFields).
+// request may leave out (normgraph.PageFields).
 var fieldProps = []struct {
-	field normgraph.EntityFields
+	field normgraph.PageFields
 	prop  string
 }{
 	{normgraph.FieldDescription, propDescription},
@@ -411,7 +411,7 @@ var fieldProps = []struct {
 // (sortKey, searchText, hashes and the rest): Neo4j spends a property read
 // on every value it sends, and sending a node sends them all. The map also
 // carries the node's element id, under elementIDKey.
-func projection(n string, omit normgraph.EntityFields) string {
+func projection(n string, omit normgraph.PageFields) string {
 	var b strings.Builder
 	b.WriteString(n + " {." + propID + ", ." + propKind + ", ." + propName + ", .order")
 	for _, fp := range fieldProps {
@@ -421,6 +421,37 @@ func projection(n string, omit normgraph.EntityFields) string {
 	}
 	b.WriteString(", " + elementIDKey + ": elementId(" + n + ")}")
 	return b.String()
+}
+
+// relFieldProps are the properties that hold the relation fields a related
+// request may leave out (normgraph.PageFields).
+var relFieldProps = []struct {
+	field normgraph.PageFields
+	prop  string
+}{
+	{normgraph.FieldRelRole, propRole},
+	{normgraph.FieldRelNote, propNote},
+	{normgraph.FieldRelSources, propSources},
+}
+
+// relProjection is what a page sends of relationship r: its properties,
+// or, when omit leaves some of its fields out, a map of its dates and the
+// others. A relationship's sources and note are most of its size, and the
+// driver builds a value for each item it receives.
+func relProjection(r string, omit normgraph.PageFields) string {
+	var rest strings.Builder
+	left := false
+	for _, fp := range relFieldProps {
+		if omit&fp.field != 0 {
+			left = true
+			continue
+		}
+		fmt.Fprintf(&rest, ", %[1]s: %[2]s.%[1]s", fp.prop, r)
+	}
+	if !left {
+		return "properties(" + r + ")"
+	}
+	return fmt.Sprintf("{%[1]s: %[3]s.%[1]s, %[2]s: %[3]s.%[2]s%[4]s}", propSince, propUntil, r, rest.String())
 }
 
 // elementIDKey holds a node's element id in a projection; no property has
