@@ -70,6 +70,27 @@ func (r *Resolver) lookaheadObject(ctx context.Context) (then []loader.Next, com
 	return r.below(ctx, graphql.GetOperationContext(ctx), fc.Field.Selections, relField{shape: listField, node: node})
 }
 
+// readsSources reports whether the root field being resolved, which
+// returns one node, selects that node's sources, which can then be fetched
+// with the node (loader.AheadCited) rather than in a round trip of their
+// own once its source ids are known.
+func readsSources(ctx context.Context) bool {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil || fc.Field.Field == nil || fc.Field.Definition == nil {
+		return false
+	}
+	types, ok := implementors[fc.Field.Definition.Type.Name()]
+	if !ok {
+		return false
+	}
+	for _, c := range collectFields(ctx, graphql.GetOperationContext(ctx), fc.Field.Selections, types) {
+		if c.Name == "sources" {
+			return true
+		}
+	}
+	return false
+}
+
 // below returns the lookahead of the relationship fields selected on the
 // far ends of f, whose selection is sel, and whether it covers every field
 // there that loads other nodes: not when a field has arguments that need

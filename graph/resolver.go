@@ -181,6 +181,9 @@ func rootEntity[T normgraph.Entity](ctx context.Context, r *Resolver, id string)
 func (r *Resolver) fetchAhead(ctx context.Context, l *loader.Loaders, id string) (found func(string)) {
 	then, complete := r.lookaheadObject(ctx)
 	l.Ahead(ctx, id, then)
+	if readsSources(ctx) {
+		l.AheadCited(ctx, id)
+	}
 	return func(got string) {
 		if complete && got == id {
 			l.MarkFetchedAhead(rootField(graphql.GetFieldContext(ctx)))

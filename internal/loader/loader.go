@@ -97,6 +97,9 @@ const (
 	sourceKey
 	countryKey
 	relatedKey
+	// citedKey loads nothing of its own: its batch fetches the sources the
+	// entity of its id cites into the source keys' cache (AheadCited).
+	citedKey
 )
 
 // key is one thing to load. It is comparable, as dataloadgen needs: spec is
@@ -168,6 +171,8 @@ func (l *Loaders) fetch(ctx context.Context, store normgraph.Store, keys []key) 
 		case countryKey:
 			at[i] = pos{0, len(b.Countries)}
 			b.Countries = append(b.Countries, k.id)
+		case citedKey:
+			b.CitedBy = append(b.CitedBy, k.id)
 		case relatedKey:
 			r, ok := specIdx[k.spec]
 			if !ok {
@@ -192,6 +197,9 @@ func (l *Loaders) fetch(ctx context.Context, store normgraph.Store, keys []key) 
 	}
 	for r, rr := range res.Related {
 		l.prime(b.Related[r].Then, rr.Then)
+	}
+	for _, src := range res.Cited {
+		l.all.Prime(key{kind: sourceKey, id: src.ID}, value{source: src})
 	}
 	vals := make([]value, len(keys))
 	var errs []error
@@ -258,6 +266,9 @@ func (l *Loaders) fetchOne(ctx context.Context, store normgraph.Store, k key) (v
 			v.page = ps[0]
 		}
 		n = len(ps)
+	case citedKey:
+		// Direct loads fetch nothing ahead: the sources are loaded when read.
+		n = 1
 	}
 	if err == nil && n != 1 {
 		err = fmt.Errorf("loader: store returned %d results for 1 id", n)
@@ -408,6 +419,16 @@ func (l *Loaders) Ahead(ctx context.Context, id string, then []Next) {
 		if spec, err := l.register(n); err == nil {
 			l.all.LoadThunk(ctx, key{kind: relatedKey, id: id, spec: spec})
 		}
+	}
+}
+
+// AheadCited starts loading, in the batch being collected, the sources the
+// entity id cites, without waiting for them: a root lookup whose query
+// reads the entity's sources so gets them with the entity, and the sources
+// field finds them in the cache.
+func (l *Loaders) AheadCited(ctx context.Context, id string) {
+	if l.prefetch {
+		l.all.LoadThunk(ctx, key{kind: citedKey, id: id})
 	}
 }
 

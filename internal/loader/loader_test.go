@@ -331,3 +331,35 @@ func TestRelatedKeyedByOmittedFields(t *testing.T) {
 		t.Error("two counts got different pages")
 	}
 }
+
+// The sources of a lookup asked for ahead come in the lookup's batch, and
+// reading them afterwards asks the store nothing more.
+func TestAheadCitedPrimesSources(t *testing.T) {
+	s := &batchStore{countingStore: newStore(t)}
+	l := loader.New(s, 50*time.Millisecond, loader.Prefetching())
+	ctx := context.Background()
+	l.AheadCited(ctx, "military")
+	e, err := l.Entity(ctx, "military")
+	if err != nil || e == nil {
+		t.Fatalf("Entity(military) = %v, %v", e, err)
+	}
+	ids := e.Base().SourceIDs
+	srcs, err := l.Sources(ctx, ids)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ids) < 2 || len(srcs) != len(ids) {
+		t.Fatalf("%d sources for %v", len(srcs), ids)
+	}
+	for i, src := range srcs {
+		if src.ID != ids[i] || src.Title == "" {
+			t.Errorf("source %d: %+v, want %s with its title", i, src, ids[i])
+		}
+	}
+	if len(s.batches) != 1 {
+		t.Fatalf("%d batches, want 1: %+v", len(s.batches), s.batches)
+	}
+	if b := s.batches[0]; len(b.CitedBy) != 1 || b.CitedBy[0] != "military" || len(b.Entities) != 1 {
+		t.Errorf("batch %+v: want the entity and its sources", b)
+	}
+}

@@ -27,6 +27,11 @@ type Batch struct {
 	Countries []string
 	// Related are traversals (Store.Related), each from its own ids.
 	Related []RelatedRequest
+	// CitedBy are entity ids whose sources (EntityBase.SourceIDs) the batch
+	// also returns, in BatchResult.Cited: a lookup by id whose query reads
+	// the entity's sources gets them in the same round trip as the entity,
+	// whose source ids it does not know yet.
+	CitedBy []string
 }
 
 // RelatedRequest is the arguments of one Store.Related call.
@@ -50,12 +55,12 @@ type RelatedRequest struct {
 
 // IsEmpty reports whether b asks for nothing.
 func (b Batch) IsEmpty() bool {
-	return len(b.Entities) == 0 && len(b.Sources) == 0 && len(b.Countries) == 0 && len(b.Related) == 0
+	return len(b.Entities) == 0 && len(b.Sources) == 0 && len(b.Countries) == 0 && len(b.Related) == 0 && len(b.CitedBy) == 0
 }
 
 // Keys counts the ids and codes b asks about, for metrics and traces.
 func (b Batch) Keys() int {
-	n := len(b.Entities) + len(b.Sources) + len(b.Countries)
+	n := len(b.Entities) + len(b.Sources) + len(b.Countries) + len(b.CitedBy)
 	for _, r := range b.Related {
 		n += len(r.IDs)
 	}
@@ -69,6 +74,9 @@ type BatchResult struct {
 	Sources   []*Source
 	Countries []*Country
 	Related   []RelatedResult
+	// Cited are the sources the entities of Batch.CitedBy cite, each once,
+	// in no particular order; unknown ids and ids cited by none are absent.
+	Cited []*Source
 }
 
 // RelatedResult answers one RelatedRequest: Pages aligned with its IDs, or
@@ -124,6 +132,11 @@ func BatchEach(ctx context.Context, s Store, b Batch) (*BatchResult, error) {
 			return nil, err
 		}
 	}
+	if len(b.CitedBy) > 0 {
+		if res.Cited, err = citedBy(ctx, s, b.CitedBy); err != nil {
+			return nil, err
+		}
+	}
 	for i, r := range b.Related {
 		res.Related[i].Pages, res.Related[i].Err = s.Related(ctx, r.IDs, r.Traversal, r.Page)
 		if res.Related[i].Err == nil {
@@ -131,6 +144,41 @@ func BatchEach(ctx context.Context, s Store, b Batch) (*BatchResult, error) {
 		}
 	}
 	return res, nil
+}
+
+// citedBy answers Batch.CitedBy through the plain Store methods.
+func citedBy(ctx context.Context, s Store, ids []string) ([]*Source, error) {
+	es, err := s.Entities(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	var sids []string
+	seen := map[string]bool{}
+	for _, e := range es {
+		if e == nil {
+			continue
+		}
+		for _, id := range e.Base().SourceIDs {
+			if !seen[id] {
+				seen[id] = true
+				sids = append(sids, id)
+			}
+		}
+	}
+	if len(sids) == 0 {
+		return nil, nil
+	}
+	srcs, err := s.Sources(ctx, sids)
+	if err != nil {
+		return nil, err
+	}
+	out := srcs[:0:0]
+	for _, src := range srcs {
+		if src != nil {
+			out = append(out, src)
+		}
+	}
+	return out, nil
 }
 
 // thenEach answers reqs from the nodes on pages, one Related call each.

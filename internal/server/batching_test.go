@@ -141,8 +141,8 @@ func TestBatchingOneBatchPerLevel(t *testing.T) {
 // relationship fields per nesting level, and how many Neo4j queries they
 // cost. A root lookup by id and every connection fetch the relationship
 // fields below them ahead, all levels deep, in their own query. What cannot
-// be fetched ahead costs one query per level: sources (their ids are on the
-// nodes), a relationship field whose arguments the lookahead does not decode
+// be fetched ahead costs one query per level: sources below the root (their
+// ids are on the nodes; a lookup's own come with it), a relationship field whose arguments the lookahead does not decode
 // (with what is below it), and the fields below country(id:) when it is
 // given an ISO code rather than an id.
 var levelQueries = []struct {
@@ -221,6 +221,13 @@ var levelQueries = []struct {
 	{"path of length 3", `{ path(from: "bra", to: "budapest-convention", relations: [MEMBER_OF, ADVANCES]) {
 	    length nodes { id } edges { id } } }`, nil, 3},
 	{"neighborhood of an unknown id", `{ neighborhood(id: "nowhere") { truncated nodes { id } edges { id } } }`, nil, 1},
+	{"priorityById (bench): a lookup's own sources come with it", `query($priority: ID!) { priority(id: $priority) {
+	    id name shortName order description sources { id title url } } }`,
+		map[string]any{"priority": "internet-governance"}, 1},
+	{"a lookup's sources through a fragment, with a count", `{ forum(id: "nato") { memberCount ... on Entity { sources { title publisher } } } }`,
+		nil, 1},
+	{"a lookup by code: its sources wait for the country", `{ country(id: "FR") { id sources { id title } } }`,
+		nil, 2},
 	{"one field twice, reading different fields of its relations", `{ forum(id: "g7") { id
 	    a: members(first: 10) { edges { note node { id initiatives(first: 3) { edges { role sources { id } node { id } } } } } }
 	    b: members(first: 10) { edges { role until node { id } } } } }`,

@@ -55,6 +55,16 @@ func (s *Store) Batch(ctx context.Context, b normgraph.Batch) (*normgraph.BatchR
 				return decodeNodes(rec, "sources", b.Sources, res.Sources, decodeSource)
 			})
 	}
+	if len(b.CitedBy) > 0 {
+		add("cited", fmt.Sprintf("CALL () { UNWIND %s AS id MATCH (n:%s {id: id}) WHERE NOT n:%s "+
+			"UNWIND n.%s AS sid MATCH (s:%s {id: sid}) RETURN collect(DISTINCT s) AS cited }",
+			q.bind(distinct(b.CitedBy)), labelEntity, labelSource, propSources, labelSource),
+			func(rec *neo4j.Record) error {
+				var err error
+				res.Cited, err = decodeCited(rec)
+				return err
+			})
+	}
 	if len(b.Countries) > 0 {
 		lower := make([]string, len(b.Countries))
 		for i, c := range b.Countries {
@@ -169,6 +179,27 @@ func decodeNodes[T normgraph.Node](rec *neo4j.Record, col string, ids []string, 
 		out[i] = byID[id]
 	}
 	return nil
+}
+
+// decodeCited decodes the sources of the cited column.
+func decodeCited(rec *neo4j.Record) ([]*normgraph.Source, error) {
+	items, _, err := neo4j.GetRecordValue[[]any](rec, "cited")
+	if err != nil {
+		return nil, fmt.Errorf("cited: %w", err)
+	}
+	out := make([]*normgraph.Source, 0, len(items))
+	for _, v := range items {
+		n, err := asNode(v)
+		if err != nil {
+			return nil, fmt.Errorf("cited: %w", err)
+		}
+		src, err := decodeSource(n)
+		if err != nil {
+			return nil, fmt.Errorf("cited: %w", err)
+		}
+		out = append(out, src)
+	}
+	return out, nil
 }
 
 // countriesCall resolves each of codes (lowercased) to the country that

@@ -196,6 +196,55 @@ var _ = register("Related",
 			t.Errorf("Related(no ids) = %d pages, %v", len(none), err)
 		}
 	}},
+	testCase{"BatchCitedBy", func(t *testing.T, s normgraph.Store) {
+		// Entities that cite different sources, one twice over, an unknown
+		// id and a source's id (not an entity).
+		cited := []string{"usa", "military", "gge-13a", "usa", "atlantis", "src-dig-watch"}
+		ds := Fixture()
+		want := map[string]*normgraph.Source{}
+		bySource := map[string]*normgraph.Source{}
+		for _, src := range ds.Sources {
+			bySource[src.ID] = src
+		}
+		for _, e := range ds.Entities {
+			if id := e.NodeID(); id == "usa" || id == "military" || id == "gge-13a" {
+				for _, sid := range e.Base().SourceIDs {
+					want[sid] = bySource[sid]
+				}
+			}
+		}
+		if len(want) < 3 {
+			t.Fatalf("the fixture's usa, military and gge-13a cite %d sources; the case needs several", len(want))
+		}
+		res, err := normgraph.RunBatch(ctx(t), s, normgraph.Batch{CitedBy: cited, Entities: []string{"nato"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]bool{}
+		for _, src := range res.Cited {
+			if got[src.ID] {
+				t.Errorf("source %s returned twice", src.ID)
+			}
+			got[src.ID] = true
+			if w := want[src.ID]; w == nil {
+				t.Errorf("source %s is not cited by %v", src.ID, cited)
+			} else if src.Title != w.Title || src.URL != w.URL {
+				t.Errorf("source %s: %q %s, want %q %s", src.ID, src.Title, src.URL, w.Title, w.URL)
+			}
+		}
+		for id := range want {
+			if !got[id] {
+				t.Errorf("source %s, cited by %v, is missing", id, cited)
+			}
+		}
+		if len(res.Entities) != 1 || res.Entities[0] == nil || res.Entities[0].NodeID() != "nato" {
+			t.Errorf("the batch's other part: %v", res.Entities)
+		}
+		res, err = normgraph.RunBatch(ctx(t), s, normgraph.Batch{CitedBy: []string{"atlantis"}})
+		if err != nil || len(res.Cited) != 0 {
+			t.Errorf("cited by an unknown id: %v, %v", res.Cited, err)
+		}
+	}},
 	testCase{"Paging", func(t *testing.T, s normgraph.Store) {
 		got, pages := walk(t, 2, func(a normgraph.PageArgs) (*normgraph.Page, error) {
 			return relatedOne(t, s, "g7", in(normgraph.RelMemberOf), a)
