@@ -40,18 +40,51 @@ var connectionImplementors = map[string][2][]string{
 // fetched ahead that no resolver asks for (a skipped branch) costs only
 // its share of the statement. omit is what the field's own page may leave
 // out of its far ends (see omitted).
-func (r *Resolver) lookahead(ctx context.Context) (then []loader.Next, omit normgraph.PageFields) {
+func (r *Resolver) lookahead(ctx context.Context) (then []loader.Next, omit normgraph.PageFields, cite bool) {
 	fc := graphql.GetFieldContext(ctx)
 	if fc == nil || fc.Field.Field == nil {
-		return nil, 0
+		return nil, 0, false
 	}
 	f, ok := relFields[fc.Object+"."+fc.Field.Name]
 	if !ok {
-		return nil, 0
+		return nil, 0, false
 	}
 	op := graphql.GetOperationContext(ctx)
 	then, _ = r.below(ctx, op, fc.Field.Selections, f)
-	return then, omitted(ctx, op, fc.Field.Selections, f)
+	return then, omitted(ctx, op, fc.Field.Selections, f), citesSources(ctx, op, fc.Field.Selections, f)
+}
+
+// citesSources reports whether the resolvers below relationship field f,
+// whose selection is sel, read the sources of its far ends or of the
+// relations to them, which its page can then bring along
+// (normgraph.RelatedRequest.Cite).
+func citesSources(ctx context.Context, op *graphql.OperationContext, sel ast.SelectionSet, f relField) bool {
+	if f.shape == countField {
+		return false
+	}
+	if f.shape == connectionField {
+		if conn, ok := connectionImplementors[f.node]; ok {
+			for _, e := range collectFields(ctx, op, sel, conn[0]) {
+				if e.Name != "edges" {
+					continue
+				}
+				for _, c := range collectFields(ctx, op, e.Selections, conn[1]) {
+					if c.Name == "sources" {
+						return true
+					}
+				}
+			}
+		}
+	}
+	nodes, _ := nodeSelections(ctx, op, sel, f)
+	for _, s := range nodes {
+		for _, c := range collectFields(ctx, op, s, implementors[f.node]) {
+			if c.Name == "sources" {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // lookaheadObject is lookahead for a root field that returns one node:
@@ -115,6 +148,7 @@ func (r *Resolver) below(ctx context.Context, op *graphql.OperationContext, sel 
 				next.Then, all = r.below(ctx, op, c.Selections, child)
 				complete = complete && all
 				next.Omit = omitted(ctx, op, c.Selections, child)
+				next.Cite = citesSources(ctx, op, c.Selections, child)
 			}
 			out = append(out, next)
 		}

@@ -92,12 +92,13 @@ func (r *Resolver) related(ctx context.Context, id string, t normgraph.Traversal
 	}
 	var then []loader.Next
 	var omit normgraph.PageFields
+	var cite bool
 	if p.First != 0 && l.Prefetches() {
 		// Only a store that batches natively is told what to leave out,
 		// as only it gets the lookahead that must agree with it.
-		then, omit = r.lookahead(ctx)
+		then, omit, cite = r.lookahead(ctx)
 	}
-	return l.Related(ctx, id, t, p, omit, then)
+	return l.Related(ctx, id, t, p, omit, cite, then)
 }
 
 // onlyTotalCount reports whether the connection field being resolved
@@ -125,7 +126,7 @@ func (r *Resolver) count(ctx context.Context, id string, t normgraph.Traversal) 
 	if err != nil {
 		return 0, err
 	}
-	p, err := l.Related(ctx, id, t, normgraph.PageArgs{First: 0}, 0, nil)
+	p, err := l.Related(ctx, id, t, normgraph.PageArgs{First: 0}, 0, false, nil)
 	if err != nil {
 		return 0, err
 	}
@@ -141,10 +142,11 @@ func relatedAll[T normgraph.Node](ctx context.Context, r *Resolver, id string, t
 	}
 	var then []loader.Next
 	var omit normgraph.PageFields
+	var cite bool
 	if l.Prefetches() {
-		then, omit = r.lookahead(ctx)
+		then, omit, cite = r.lookahead(ctx)
 	}
-	p, err := l.Related(ctx, id, t, normgraph.PageArgs{First: normgraph.Unlimited}, omit, then)
+	p, err := l.Related(ctx, id, t, normgraph.PageArgs{First: normgraph.Unlimited}, omit, cite, then)
 	if err != nil {
 		return nil, err
 	}

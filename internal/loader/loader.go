@@ -87,6 +87,10 @@ type Next struct {
 	// (normgraph.RelatedRequest.Omit). It is part of the page's key: a
 	// page fetched with fewer fields must not answer a load that reads more.
 	Omit normgraph.PageFields
+	// Cite asks for the sources cited on the page with it
+	// (normgraph.RelatedRequest.Cite). It is not part of the page's key: a
+	// page asked with and without is one load, which fetches them.
+	Cite bool
 	Then []Next
 }
 
@@ -123,9 +127,11 @@ type relatedSpec struct {
 	Traversal normgraph.Traversal
 	Page      normgraph.PageArgs
 	Omit      normgraph.PageFields `json:",omitempty"`
-	// then is not part of the key: the same page asked with different
-	// lookahead is one load, which fetches ahead what any of them asked.
+	// then and cite are not part of the key: the same page asked with
+	// different lookahead is one load, which fetches ahead what any of them
+	// asked.
 	then []Next
+	cite bool
 }
 
 // New returns fresh loaders over store that batch keys arriving within wait.
@@ -182,7 +188,7 @@ func (l *Loaders) fetch(ctx context.Context, store normgraph.Store, keys []key) 
 				s := l.specs[k.spec]
 				then := requests(s.then) // a copy: register may merge into s.then
 				l.mu.Unlock()
-				b.Related = append(b.Related, normgraph.RelatedRequest{Traversal: s.Traversal, Page: s.Page, Omit: s.Omit, Then: then})
+				b.Related = append(b.Related, normgraph.RelatedRequest{Traversal: s.Traversal, Page: s.Page, Omit: s.Omit, Cite: s.cite, Then: then})
 			}
 			at[i] = pos{r, len(b.Related[r].IDs)}
 			b.Related[r].IDs = append(b.Related[r].IDs, k.id)
@@ -196,11 +202,10 @@ func (l *Loaders) fetch(ctx context.Context, store normgraph.Store, keys []key) 
 		return make([]value, len(keys)), fanErr(err, len(keys))
 	}
 	for r, rr := range res.Related {
+		l.primeSources(rr.Cited)
 		l.prime(b.Related[r].Then, rr.Then)
 	}
-	for _, src := range res.Cited {
-		l.all.Prime(key{kind: sourceKey, id: src.ID}, value{source: src})
-	}
+	l.primeSources(res.Cited)
 	vals := make([]value, len(keys))
 	var errs []error
 	for i, k := range keys {
@@ -395,11 +400,11 @@ func (l *Loaders) Prefetches() bool { return l.prefetch }
 //
 // omit is what the caller will not read of the far ends (see
 // normgraph.RelatedRequest.Omit).
-func (l *Loaders) Related(ctx context.Context, id string, t normgraph.Traversal, page normgraph.PageArgs, omit normgraph.PageFields, then []Next) (*normgraph.Page, error) {
+func (l *Loaders) Related(ctx context.Context, id string, t normgraph.Traversal, page normgraph.PageArgs, omit normgraph.PageFields, cite bool, then []Next) (*normgraph.Page, error) {
 	if !l.prefetch {
-		then = nil
+		then, cite = nil, false
 	}
-	spec, err := l.register(Next{Traversal: t, Page: page, Omit: omit, Then: then})
+	spec, err := l.register(Next{Traversal: t, Page: page, Omit: omit, Cite: cite, Then: then})
 	if err != nil {
 		return nil, err
 	}
@@ -443,7 +448,7 @@ func (l *Loaders) register(n Next) (string, error) {
 	defer l.mu.Unlock()
 	s := n.spec()
 	if old, ok := l.specs[spec]; ok {
-		s.then = old.then
+		s.then, s.cite = old.then, old.cite || s.cite
 	}
 	s.then = merge(s.then, n.Then)
 	l.specs[spec] = s
@@ -457,9 +462,9 @@ func (n Next) key() (string, error) { return n.spec().key() }
 // no entities to leave fields out of: counts share one load whatever their
 // caller would read.
 func (n Next) spec() relatedSpec {
-	s := relatedSpec{Traversal: n.Traversal, Page: n.Page, Omit: n.Omit}
+	s := relatedSpec{Traversal: n.Traversal, Page: n.Page, Omit: n.Omit, cite: n.Cite}
 	if s.Page.First == 0 {
-		s.Omit = 0
+		s.Omit, s.cite = 0, false
 	}
 	return s
 }
@@ -481,6 +486,7 @@ func merge(have, add []Next) []Next {
 			continue
 		}
 		have[i].Then = merge(have[i].Then, n.Then)
+		have[i].Cite = have[i].Cite || n.Cite
 	}
 	return have
 }
@@ -492,7 +498,8 @@ func requests(then []Next) []normgraph.RelatedRequest {
 	}
 	out := make([]normgraph.RelatedRequest, len(then))
 	for i, n := range then {
-		out[i] = normgraph.RelatedRequest{Traversal: n.Traversal, Page: n.Page, Omit: n.spec().Omit, Then: requests(n.Then)}
+		s := n.spec()
+		out[i] = normgraph.RelatedRequest{Traversal: n.Traversal, Page: n.Page, Omit: s.Omit, Cite: s.cite, Then: requests(n.Then)}
 	}
 	return out
 }
@@ -512,7 +519,16 @@ func (l *Loaders) prime(then []normgraph.RelatedRequest, results []normgraph.The
 		for id, p := range tr.Pages {
 			l.all.Prime(key{kind: relatedKey, id: id, spec: spec}, value{page: p})
 		}
+		l.primeSources(tr.Cited)
 		l.prime(then[k].Then, tr.Then)
+	}
+}
+
+// primeSources caches sources a batch fetched ahead (Cite, CitedBy) under
+// the keys the sources fields will ask for.
+func (l *Loaders) primeSources(srcs []*normgraph.Source) {
+	for _, src := range srcs {
+		l.all.Prime(key{kind: sourceKey, id: src.ID}, value{source: src})
 	}
 }
 

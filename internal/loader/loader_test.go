@@ -47,7 +47,7 @@ func loadAll(l *loader.Loaders, fora []string, ts []normgraph.Traversal) ([]*nor
 	var wg sync.WaitGroup
 	for i, f := range fora {
 		wg.Go(func() {
-			pages[i], errs[i] = l.Related(context.Background(), f, ts[i%len(ts)], normgraph.PageArgs{First: 50}, 0, nil)
+			pages[i], errs[i] = l.Related(context.Background(), f, ts[i%len(ts)], normgraph.PageArgs{First: 50}, 0, false, nil)
 		})
 	}
 	wg.Wait()
@@ -151,7 +151,7 @@ func TestMixedLoadsShareOneBatch(t *testing.T) {
 	wg.Go(func() { ent, entErr = l.Entity(ctx, "osce") })
 	wg.Go(func() { country, countryErr = l.Country(ctx, "US") })
 	wg.Go(func() { node, nodeErr = l.Node(ctx, "src-fact-sheet") })
-	wg.Go(func() { _, relErr = l.Related(ctx, "osce", members, normgraph.PageArgs{First: 5}, 0, nil) })
+	wg.Go(func() { _, relErr = l.Related(ctx, "osce", members, normgraph.PageArgs{First: 5}, 0, false, nil) })
 	wg.Wait()
 	if len(s.batches) != 1 {
 		t.Fatalf("%d batches, want 1: %+v", len(s.batches), s.batches)
@@ -202,7 +202,7 @@ func TestBatchErrorReachesEveryKey(t *testing.T) {
 	errs := make([]error, 3)
 	wg.Go(func() { _, errs[0] = l.Entity(ctx, "osce") })
 	wg.Go(func() { _, errs[1] = l.Country(ctx, "US") })
-	wg.Go(func() { _, errs[2] = l.Related(ctx, "osce", members, normgraph.PageArgs{First: 5}, 0, nil) })
+	wg.Go(func() { _, errs[2] = l.Related(ctx, "osce", members, normgraph.PageArgs{First: 5}, 0, false, nil) })
 	wg.Wait()
 	for i, err := range errs {
 		if !errors.Is(err, s.err) {
@@ -224,15 +224,15 @@ func TestDirectLoadsCacheAndRetry(t *testing.T) {
 	page := normgraph.PageArgs{First: 5}
 
 	s.fail = errors.New("store down")
-	if _, err := l.Related(ctx, "osce", members, page, 0, nil); !errors.Is(err, s.fail) {
+	if _, err := l.Related(ctx, "osce", members, page, 0, false, nil); !errors.Is(err, s.fail) {
 		t.Fatalf("Related with the store down: error %v, want %v", err, s.fail)
 	}
 	s.fail = nil
-	first, err := l.Related(ctx, "osce", members, page, 0, nil)
+	first, err := l.Related(ctx, "osce", members, page, 0, false, nil)
 	if err != nil || first == nil || len(first.Edges) != 5 {
 		t.Fatalf("Related after the store came back = %+v, %v; want a page of 5", first, err)
 	}
-	again, err := l.Related(ctx, "osce", members, page, 0, nil)
+	again, err := l.Related(ctx, "osce", members, page, 0, false, nil)
 	if err != nil || again != first {
 		t.Errorf("second Related = %p, %v; want the cached page %p", again, err, first)
 	}
@@ -267,7 +267,7 @@ func TestDirectConcurrentLoadsAgree(t *testing.T) {
 	var wg sync.WaitGroup
 	for i := range pages {
 		wg.Go(func() {
-			pages[i], _ = l.Related(context.Background(), "nato", members, normgraph.PageArgs{First: 3}, 0, nil)
+			pages[i], _ = l.Related(context.Background(), "nato", members, normgraph.PageArgs{First: 3}, 0, false, nil)
 		})
 	}
 	wg.Wait()
@@ -292,7 +292,7 @@ func TestRelatedKeyedByOmittedFields(t *testing.T) {
 	for i, omit := range []normgraph.PageFields{few, some, few, 0} {
 		wg.Go(func() {
 			var err error
-			if pages[i], err = l.Related(ctx, "osce", members, normgraph.PageArgs{First: 5}, omit, nil); err != nil {
+			if pages[i], err = l.Related(ctx, "osce", members, normgraph.PageArgs{First: 5}, omit, false, nil); err != nil {
 				t.Error(err)
 			}
 		})
@@ -300,7 +300,7 @@ func TestRelatedKeyedByOmittedFields(t *testing.T) {
 	for i, omit := range []normgraph.PageFields{few, 0} {
 		wg.Go(func() {
 			var err error
-			if pages[4+i], err = l.Related(ctx, "osce", members, normgraph.PageArgs{First: 0}, omit, nil); err != nil {
+			if pages[4+i], err = l.Related(ctx, "osce", members, normgraph.PageArgs{First: 0}, omit, false, nil); err != nil {
 				t.Error(err)
 			}
 		})

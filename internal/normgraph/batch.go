@@ -45,6 +45,11 @@ type RelatedRequest struct {
 	// database reading and sending properties no one asked for. Zero asks
 	// for whole entities and relations.
 	Omit PageFields
+	// Cite asks for the sources that the far ends and the relations on
+	// this request's pages cite (the ones Omit does not leave out) in
+	// RelatedResult.Cited, so that a query reading them needs no round
+	// trip of its own for them.
+	Cite bool
 	// Then asks, in the same batch, for the next level of a nested query:
 	// each request of Then (whose IDs are ignored) is answered from every
 	// node on this request's pages. A query that follows relationships
@@ -86,6 +91,9 @@ type RelatedResult struct {
 	Err   error
 	// Then answers the request's Then, aligned with it.
 	Then []ThenResult
+	// Cited are the sources cited on Pages when the request asked (Cite),
+	// each once, in no particular order.
+	Cited []*Source
 }
 
 // ThenResult answers one request of a RelatedRequest's Then: the page from
@@ -94,6 +102,8 @@ type ThenResult struct {
 	Pages map[string]*Page
 	Err   error
 	Then  []ThenResult
+	// Cited is RelatedResult.Cited for this request.
+	Cited []*Source
 }
 
 // RunBatch answers b with s.Batch when s is a Batcher, and with BatchEach
@@ -138,12 +148,66 @@ func BatchEach(ctx context.Context, s Store, b Batch) (*BatchResult, error) {
 		}
 	}
 	for i, r := range b.Related {
-		res.Related[i].Pages, res.Related[i].Err = s.Related(ctx, r.IDs, r.Traversal, r.Page)
-		if res.Related[i].Err == nil {
-			res.Related[i].Then = thenEach(ctx, s, res.Related[i].Pages, r.Then)
+		rr := &res.Related[i]
+		rr.Pages, rr.Err = s.Related(ctx, r.IDs, r.Traversal, r.Page)
+		if rr.Err != nil {
+			continue
 		}
+		if r.Cite {
+			if rr.Cited, err = citedOn(ctx, s, rr.Pages, r.Omit); err != nil {
+				return nil, err
+			}
+		}
+		rr.Then = thenEach(ctx, s, rr.Pages, r.Then)
 	}
 	return res, nil
+}
+
+// citedOn loads the sources cited by the far ends and relations on pages,
+// those omit does not leave out.
+func citedOn(ctx context.Context, s Store, pages []*Page, omit PageFields) ([]*Source, error) {
+	var ids []string
+	seen := map[string]bool{}
+	add := func(l []string) {
+		for _, id := range l {
+			if !seen[id] {
+				seen[id] = true
+				ids = append(ids, id)
+			}
+		}
+	}
+	for _, p := range pages {
+		if p == nil {
+			continue
+		}
+		for _, e := range p.Edges {
+			if ent, ok := e.Node.(Entity); ok && omit&FieldSources == 0 {
+				add(ent.Base().SourceIDs)
+			}
+			if e.Relation != nil && omit&FieldRelSources == 0 {
+				add(e.Relation.SourceIDs)
+			}
+		}
+	}
+	return sourcesOf(ctx, s, ids)
+}
+
+// sourcesOf loads the sources of ids, leaving out unknown ones.
+func sourcesOf(ctx context.Context, s Store, ids []string) ([]*Source, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	srcs, err := s.Sources(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := srcs[:0:0]
+	for _, src := range srcs {
+		if src != nil {
+			out = append(out, src)
+		}
+	}
+	return out, nil
 }
 
 // citedBy answers Batch.CitedBy through the plain Store methods.
@@ -165,20 +229,7 @@ func citedBy(ctx context.Context, s Store, ids []string) ([]*Source, error) {
 			}
 		}
 	}
-	if len(sids) == 0 {
-		return nil, nil
-	}
-	srcs, err := s.Sources(ctx, sids)
-	if err != nil {
-		return nil, err
-	}
-	out := srcs[:0:0]
-	for _, src := range srcs {
-		if src != nil {
-			out = append(out, src)
-		}
-	}
-	return out, nil
+	return sourcesOf(ctx, s, sids)
 }
 
 // thenEach answers reqs from the nodes on pages, one Related call each.
@@ -205,6 +256,12 @@ func thenEach(ctx context.Context, s Store, pages []*Page, reqs []RelatedRequest
 		if err != nil {
 			out[k].Err = err
 			continue
+		}
+		if r.Cite {
+			if out[k].Cited, err = citedOn(ctx, s, ps, r.Omit); err != nil {
+				out[k].Err = err
+				continue
+			}
 		}
 		out[k].Pages = make(map[string]*Page, len(ids))
 		for j, id := range ids {

@@ -61,7 +61,7 @@ func (s *Store) Batch(ctx context.Context, b normgraph.Batch) (*normgraph.BatchR
 			q.bind(distinct(b.CitedBy)), labelEntity, labelSource, propSources, labelSource),
 			func(rec *neo4j.Record) error {
 				var err error
-				res.Cited, err = decodeCited(rec)
+				res.Cited, err = decodeSourceList(rec, "cited")
 				return err
 			})
 	}
@@ -102,7 +102,7 @@ func (s *Store) Batch(ctx context.Context, b normgraph.Batch) (*normgraph.BatchR
 			var text strings.Builder
 			// The columns too: two parts may differ only in the fields
 			// they project (RelatedRequest.Omit).
-			relatedCalls(newQuery(), b.Related[rels[k].i], "r", "", func(col, call string, _ func(*neo4j.Record) error) {
+			relatedCalls(newQuery(), b.Related[rels[k].i], "r", "", nil, func(col, call string, _ func(*neo4j.Record) error) {
 				text.WriteString(call)
 				text.WriteString(col)
 			}, nil)
@@ -113,7 +113,7 @@ func (s *Store) Batch(ctx context.Context, b normgraph.Batch) (*normgraph.BatchR
 	for j, p := range rels {
 		r, col := b.Related[p.i], fmt.Sprintf("r%d", j)
 		rr := &res.Related[p.i]
-		rr.Then = relatedCalls(q, r, col, "", add, func(rec *neo4j.Record) error {
+		rr.Then = relatedCalls(q, r, col, "", &rr.Cited, add, func(rec *neo4j.Record) error {
 			pages, err := decodeRelated(rec, col, r.Traversal)
 			for i, id := range r.IDs {
 				rr.Pages[i] = pages[id]
@@ -181,21 +181,21 @@ func decodeNodes[T normgraph.Node](rec *neo4j.Record, col string, ids []string, 
 	return nil
 }
 
-// decodeCited decodes the sources of the cited column.
-func decodeCited(rec *neo4j.Record) ([]*normgraph.Source, error) {
-	items, _, err := neo4j.GetRecordValue[[]any](rec, "cited")
+// decodeSourceList decodes a column that holds a list of source nodes.
+func decodeSourceList(rec *neo4j.Record, col string) ([]*normgraph.Source, error) {
+	items, _, err := neo4j.GetRecordValue[[]any](rec, col)
 	if err != nil {
-		return nil, fmt.Errorf("cited: %w", err)
+		return nil, fmt.Errorf("%s: %w", col, err)
 	}
 	out := make([]*normgraph.Source, 0, len(items))
 	for _, v := range items {
 		n, err := asNode(v)
 		if err != nil {
-			return nil, fmt.Errorf("cited: %w", err)
+			return nil, fmt.Errorf("%s: %w", col, err)
 		}
 		src, err := decodeSource(n)
 		if err != nil {
-			return nil, fmt.Errorf("cited: %w", err)
+			return nil, fmt.Errorf("%s: %w", col, err)
 		}
 		out = append(out, src)
 	}
@@ -295,13 +295,28 @@ func farLabel(t normgraph.Traversal) string {
 // decoded by decode, and after it the calls that answer r.Then from the
 // far ends that call finds, each level under the column name of the one
 // above it with its index appended. It returns the results the decoders of
-// r.Then fill in. parents is "" when r's parents are r.IDs, otherwise the
-// column that holds them, the far ends of the level above.
-func relatedCalls(q *query, r normgraph.RelatedRequest, col, parents string,
+// r.Then fill in; with r.Cite, the sources cited on r's pages go into
+// *cited. parents is "" when r's parents are r.IDs, otherwise the column
+// that holds them, the far ends of the level above.
+func relatedCalls(q *query, r normgraph.RelatedRequest, col, parents string, cited *[]*normgraph.Source,
 	add func(col, call string, decode func(*neo4j.Record) error), decode func(*neo4j.Record) error) []normgraph.ThenResult {
 	nodes := col + nodesSuffix
 	if r.Omit != 0 {
 		nodes = fmt.Sprintf("[n IN %[1]s | %[2]s] AS %[1]s", nodes, projection("n", r.Omit))
+	}
+	if citesSources(r) {
+		nodes += ", " + col + citedSuffix
+		if cited != nil {
+			own := decode
+			decode = func(rec *neo4j.Record) error {
+				if err := own(rec); err != nil {
+					return err
+				}
+				var err error
+				*cited, err = decodeSourceList(rec, col+citedSuffix)
+				return err
+			}
+		}
 	}
 	add(col+", "+nodes, relatedCall(q, r, col, parents), decode)
 	if len(r.Then) == 0 {
@@ -318,7 +333,7 @@ func relatedCalls(q *query, r normgraph.RelatedRequest, col, parents string,
 			tr.Err = err
 			continue
 		}
-		tr.Then = relatedCalls(q, next, nextCol, col+nodesSuffix, add, func(rec *neo4j.Record) error {
+		tr.Then = relatedCalls(q, next, nextCol, col+nodesSuffix, &tr.Cited, add, func(rec *neo4j.Record) error {
 			var err error
 			tr.Pages, err = decodeRelated(rec, nextCol, next.Traversal)
 			return err
@@ -450,9 +465,25 @@ func relatedCall(q *query, r normgraph.RelatedRequest, col, parents string) stri
 	// to parse.
 	row := fmt.Sprintf("{pid: pid, total: %s, before: %s, page: [x IN %s | [%s, elementId(x[1])]]}", total, before, items, relProjection("x[0]", r.Omit))
 	nodes := fmt.Sprintf("collect(%s) AS pages RETURN %s, COLLECT { UNWIND pages AS pg UNWIND pg AS x RETURN DISTINCT x[1] } AS %s%s", items, col, col, nodesSuffix)
+	if citesSources(r) {
+		// The sources the query will read of these pages, found here by
+		// the source id index rather than in a statement of their own.
+		var ids []string
+		if r.Omit&normgraph.FieldSources == 0 {
+			ids = append(ids, "coalesce(x[1]."+propSources+", [])")
+		}
+		if r.Omit&normgraph.FieldRelSources == 0 {
+			ids = append(ids, "coalesce(x[0]."+propSources+", [])")
+		}
+		nodes += fmt.Sprintf(", COLLECT { UNWIND pages AS pg UNWIND pg AS x UNWIND %s AS sid WITH DISTINCT sid MATCH (s:%s {id: sid}) RETURN s } AS %s%s",
+			strings.Join(ids, " + "), labelSource, col, citedSuffix)
+	}
 	if items == "[]" {
 		row = fmt.Sprintf("{pid: pid, total: %s, before: %s, page: []}", total, before)
 		nodes = fmt.Sprintf("count(*) AS unused RETURN %s, [] AS %s%s", col, col, nodesSuffix)
+		if citesSources(r) {
+			nodes += fmt.Sprintf(", [] AS %s%s", col, citedSuffix)
+		}
 	}
 	// Each parent is found once: by the id index, or as a node the level
 	// above already holds.
@@ -463,8 +494,19 @@ func relatedCall(q *query, r normgraph.RelatedRequest, col, parents string) stri
 	return fmt.Sprintf("%s %s WITH collect(%s) AS %s, %s }", from, strings.Join(calls, " "), row, col, nodes)
 }
 
-// nodesSuffix names the column of a relatedCall that holds its far ends.
-const nodesSuffix = "n"
+// nodesSuffix names the column of a relatedCall that holds its far ends,
+// citedSuffix the one that holds the sources cited on its pages.
+const (
+	nodesSuffix = "n"
+	citedSuffix = "c"
+)
+
+// citesSources reports whether the call for r returns the sources cited
+// on its pages: r asks, and reads the sources of its far ends or of its
+// relations.
+func citesSources(r normgraph.RelatedRequest) bool {
+	return r.Cite && r.Omit&(normgraph.FieldSources|normgraph.FieldRelSources) != normgraph.FieldSources|normgraph.FieldRelSources
+}
 
 // decodeRelated decodes column col of a relatedCall: the page of each
 // parent that exists, by its id.

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/normgraph/normgraph/internal/normgraph"
@@ -245,6 +246,75 @@ var _ = register("Related",
 			t.Errorf("cited by an unknown id: %v, %v", res.Cited, err)
 		}
 	}},
+	testCase{"BatchCite", func(t *testing.T, s normgraph.Store) {
+		// The g7's members cite one source, their memberships others; the
+		// members' initiatives cite more.
+		ds := Fixture()
+		entitySources, relSources := map[string][]string{}, map[string][]string{}
+		for _, e := range ds.Entities {
+			entitySources[e.NodeID()] = e.Base().SourceIDs
+		}
+		for _, r := range ds.Relations {
+			relSources[r.ID()] = r.SourceIDs
+		}
+		// want is what the pages cite, by what omit leaves out.
+		want := func(pages []*normgraph.Page, omit normgraph.PageFields) []string {
+			set := map[string]bool{}
+			for _, p := range pages {
+				for _, e := range p.Edges {
+					if omit&normgraph.FieldSources == 0 {
+						for _, id := range entitySources[e.Node.NodeID()] {
+							set[id] = true
+						}
+					}
+					if omit&normgraph.FieldRelSources == 0 {
+						for _, id := range relSources[e.Relation.ID()] {
+							set[id] = true
+						}
+					}
+				}
+			}
+			return sortedKeys(set)
+		}
+		got := func(srcs []*normgraph.Source) []string {
+			set := map[string]bool{}
+			for _, src := range srcs {
+				if set[src.ID] {
+					t.Errorf("source %s cited twice", src.ID)
+				}
+				set[src.ID] = true
+			}
+			return sortedKeys(set)
+		}
+		participates := normgraph.Traversal{Type: normgraph.RelParticipatesIn, Direction: normgraph.Outgoing}
+		for _, omit := range []normgraph.PageFields{
+			0,
+			normgraph.AllPageFields &^ normgraph.FieldSources,
+			normgraph.AllPageFields &^ normgraph.FieldRelSources,
+			normgraph.AllPageFields,
+		} {
+			req := normgraph.RelatedRequest{IDs: []string{"g7", "nato"}, Traversal: in(normgraph.RelMemberOf), Page: first(3), Omit: omit, Cite: true,
+				Then: []normgraph.RelatedRequest{{Traversal: participates, Page: all(), Omit: omit, Cite: true}}}
+			res, err := normgraph.RunBatch(ctx(t), s, normgraph.Batch{Related: []normgraph.RelatedRequest{req}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			rr := res.Related[0]
+			if rr.Err != nil || len(rr.Then) != 1 || rr.Then[0].Err != nil {
+				t.Fatalf("omit %#x: %v %+v", omit, rr.Err, rr.Then)
+			}
+			equalIDs(t, fmt.Sprintf("omit %#x: cited on the pages", omit), got(rr.Cited), want(rr.Pages, omit))
+			var below []*normgraph.Page
+			for _, p := range rr.Then[0].Pages {
+				below = append(below, p)
+			}
+			w := want(below, omit)
+			if omit == 0 && len(w) < 2 {
+				t.Fatalf("the pages below cite %v; the case needs several", w)
+			}
+			equalIDs(t, fmt.Sprintf("omit %#x: cited on the pages below", omit), got(rr.Then[0].Cited), w)
+		}
+	}},
 	testCase{"Paging", func(t *testing.T, s normgraph.Store) {
 		got, pages := walk(t, 2, func(a normgraph.PageArgs) (*normgraph.Page, error) {
 			return relatedOne(t, s, "g7", in(normgraph.RelMemberOf), a)
@@ -337,3 +407,12 @@ var _ = register("Related",
 		wantInvalid(t, err, "kind:")
 	}},
 )
+
+func sortedKeys(set map[string]bool) []string {
+	out := make([]string, 0, len(set))
+	for k := range set {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
