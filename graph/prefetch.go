@@ -283,9 +283,12 @@ func omitted(ctx context.Context, op *graphql.OperationContext, sel ast.Selectio
 }
 
 // loadsNodes reports whether a field that is not a relationship field
-// (sources) still loads nodes through the loaders.
+// still loads nodes through the loaders that nothing fetched ahead. No
+// schema field does today: sources come with the lookup
+// (loader.AheadCited), the root list (loader.AheadSources) or the page
+// (normgraph.RelatedRequest.Cite) that holds their node or edge.
 func loadsNodes(c graphql.CollectedField) bool {
-	if c.Definition == nil {
+	if c.Definition == nil || c.Name == "sources" {
 		return false
 	}
 	name := c.Definition.Type.Name()

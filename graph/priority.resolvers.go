@@ -49,7 +49,7 @@ func (r *queryResolver) Priorities(ctx context.Context) ([]*normgraph.Priority, 
 			out = append(out, v)
 		}
 	}
-	r.fetchAheadList(ctx, listField, normgraph.KindPriority.Label(), len(out), func(i int) string { return out[i].ID })
+	r.fetchAheadList(ctx, listField, normgraph.KindPriority.Label(), len(out), func(i int) normgraph.Entity { return out[i] })
 	return out, nil
 }
 

@@ -69,7 +69,10 @@ func (r *Resolver) list(ctx context.Context, kind normgraph.EntityKind, filter *
 	page, err := r.Store.List(ctx, kind, f, p)
 	if err == nil {
 		// A kind's GraphQL type is named as its label.
-		r.fetchAheadList(ctx, connectionField, kind.Label(), len(page.Edges), func(i int) string { return page.Edges[i].Node.NodeID() })
+		r.fetchAheadList(ctx, connectionField, kind.Label(), len(page.Edges), func(i int) normgraph.Entity {
+			e, _ := page.Edges[i].Node.(normgraph.Entity)
+			return e
+		})
 	}
 	return page, err
 }
@@ -201,15 +204,25 @@ func (r *Resolver) fetchAhead(ctx context.Context, l *loader.Loaders, id string)
 // when the machine is busy, and the batch goes out as two statements whose
 // texts Neo4j may not have planned yet, a second's stall under load
 // (bench/README.md, "Rare statement texts stalled for a second").
-func (r *Resolver) fetchAheadList(ctx context.Context, shape fieldShape, node string, n int, id func(i int) string) {
+func (r *Resolver) fetchAheadList(ctx context.Context, shape fieldShape, node string, n int, entity func(i int) normgraph.Entity) {
 	l := loader.For(ctx)
 	fc := graphql.GetFieldContext(ctx)
 	if l == nil || !l.Prefetches() || n == 0 || fc == nil || fc.Field.Field == nil || node == "" {
 		return
 	}
-	then, complete := r.below(ctx, graphql.GetOperationContext(ctx), fc.Field.Selections, relField{shape: shape, node: node})
+	op := graphql.GetOperationContext(ctx)
+	f := relField{shape: shape, node: node}
+	then, complete := r.below(ctx, op, fc.Field.Selections, f)
+	sources := citesSources(ctx, op, fc.Field.Selections, f)
 	for i := range n {
-		l.Ahead(ctx, id(i), then)
+		e := entity(i)
+		if e == nil {
+			continue
+		}
+		l.Ahead(ctx, e.NodeID(), then)
+		if sources {
+			l.AheadSources(ctx, e.Base().SourceIDs)
+		}
 	}
 	if complete {
 		l.MarkFetchedAhead(rootField(fc))

@@ -437,6 +437,19 @@ func (l *Loaders) AheadCited(ctx context.Context, id string) {
 	}
 }
 
+// AheadSources starts loading, in the batch being collected, the sources
+// of ids, without waiting for them: a root list whose query reads its
+// nodes' sources so gets them with the relationship fields fetched ahead
+// for those nodes, rather than from the elements' resolvers, which may miss
+// the batch.
+func (l *Loaders) AheadSources(ctx context.Context, ids []string) {
+	if l.prefetch {
+		for _, id := range ids {
+			l.all.LoadThunk(ctx, key{kind: sourceKey, id: id})
+		}
+	}
+}
+
 // register returns the key of n's load and records its arguments, adding
 // n.Then to what is already to be fetched ahead with it.
 func (l *Loaders) register(n Next) (string, error) {
