@@ -38,8 +38,8 @@ var connectionImplementors = map[string][2][]string{
 // first, cursor, asOf and filter arguments. A field whose arguments do not
 // decode here is left to its resolver, with everything below it; a page
 // fetched ahead that no resolver asks for (a skipped branch) costs only
-// its share of the statement. omit is what the field's own page may leave
-// out of its far ends (see omitted).
+// its share of the statement. omit and cite are what the field's own page
+// may leave out and should bring along (see reads).
 func (r *Resolver) lookahead(ctx context.Context) (then []loader.Next, omit normgraph.PageFields, cite bool) {
 	fc := graphql.GetFieldContext(ctx)
 	if fc == nil || fc.Field.Field == nil {
@@ -51,40 +51,8 @@ func (r *Resolver) lookahead(ctx context.Context) (then []loader.Next, omit norm
 	}
 	op := graphql.GetOperationContext(ctx)
 	then, _ = r.below(ctx, op, fc.Field.Selections, f)
-	return then, omitted(ctx, op, fc.Field.Selections, f), citesSources(ctx, op, fc.Field.Selections, f)
-}
-
-// citesSources reports whether the resolvers below relationship field f,
-// whose selection is sel, read the sources of its far ends or of the
-// relations to them, which its page can then bring along
-// (normgraph.RelatedRequest.Cite).
-func citesSources(ctx context.Context, op *graphql.OperationContext, sel ast.SelectionSet, f relField) bool {
-	if f.shape == countField {
-		return false
-	}
-	if f.shape == connectionField {
-		if conn, ok := connectionImplementors[f.node]; ok {
-			for _, e := range collectFields(ctx, op, sel, conn[0]) {
-				if e.Name != "edges" {
-					continue
-				}
-				for _, c := range collectFields(ctx, op, e.Selections, conn[1]) {
-					if c.Name == "sources" {
-						return true
-					}
-				}
-			}
-		}
-	}
-	nodes, _ := nodeSelections(ctx, op, sel, f)
-	for _, s := range nodes {
-		for _, c := range collectFields(ctx, op, s, implementors[f.node]) {
-			if c.Name == "sources" {
-				return true
-			}
-		}
-	}
-	return false
+	omit, cite = reads(ctx, op, fc.Field.Selections, f)
+	return then, omit, cite
 }
 
 // lookaheadObject is lookahead for a root field that returns one node:
@@ -112,16 +80,12 @@ func readsSources(ctx context.Context) bool {
 	if fc == nil || fc.Field.Field == nil || fc.Field.Definition == nil {
 		return false
 	}
-	types, ok := implementors[fc.Field.Definition.Type.Name()]
-	if !ok {
+	node := fc.Field.Definition.Type.Name()
+	if _, ok := implementors[node]; !ok {
 		return false
 	}
-	for _, c := range collectFields(ctx, graphql.GetOperationContext(ctx), fc.Field.Selections, types) {
-		if c.Name == "sources" {
-			return true
-		}
-	}
-	return false
+	_, cite := reads(ctx, graphql.GetOperationContext(ctx), fc.Field.Selections, relField{shape: listField, node: node})
+	return cite
 }
 
 // below returns the lookahead of the relationship fields selected on the
@@ -147,8 +111,7 @@ func (r *Resolver) below(ctx context.Context, op *graphql.OperationContext, sel 
 				var all bool
 				next.Then, all = r.below(ctx, op, c.Selections, child)
 				complete = complete && all
-				next.Omit = omitted(ctx, op, c.Selections, child)
-				next.Cite = citesSources(ctx, op, c.Selections, child)
+				next.Omit, next.Cite = reads(ctx, op, c.Selections, child)
 			}
 			out = append(out, next)
 		}
@@ -218,7 +181,7 @@ var alwaysSet = map[string]bool{"__typename": true, "id": true, "kind": true, "n
 
 // edgeOmittable maps the fields of edge types that read a relation field a
 // page may leave out to that field; edgeAlwaysSet are those that read what
-// every page carries (the node is omitted's other half).
+// every page carries (the node is reads' other half).
 var (
 	edgeOmittable = map[string]normgraph.PageFields{
 		"role":    normgraph.FieldRelRole,
@@ -228,34 +191,36 @@ var (
 	edgeAlwaysSet = map[string]bool{"__typename": true, "cursor": true, "node": true, "since": true, "until": true}
 )
 
-// omitted works out which fields the resolvers below relationship field f,
-// whose selection is sel, leave unread on its far ends and on the
-// relations to them (a plain list reads none), so that the store need not
-// send them. A field it does not know (one added to the schema since)
-// makes it leave nothing out: a page with too little would answer wrongly,
-// one with too much only costs more.
-func omitted(ctx context.Context, op *graphql.OperationContext, sel ast.SelectionSet, f relField) normgraph.PageFields {
+// reads works out what the resolvers below relationship field f, whose
+// selection is sel, read of its far ends and of the relations to them (a
+// plain list reads no relation): omit is the fields they leave unread, so
+// that the store need not send them, and cite whether they read the
+// sources of either, which the page can then bring along
+// (normgraph.RelatedRequest.Cite). A field it does not know (one added to
+// the schema since) makes it leave nothing out: a page with too little
+// would answer wrongly, one with too much only costs more.
+func reads(ctx context.Context, op *graphql.OperationContext, sel ast.SelectionSet, f relField) (omit normgraph.PageFields, cite bool) {
 	if f.shape == countField {
-		return 0
+		return 0, false
 	}
 	var read normgraph.PageFields
+	unknown := false
 	if f.shape == connectionField {
 		conn, ok := connectionImplementors[f.node]
 		if !ok {
-			return 0
+			return 0, false
 		}
 		for _, e := range collectFields(ctx, op, sel, conn[0]) {
 			if e.Name != "edges" {
 				continue
 			}
 			for _, c := range collectFields(ctx, op, e.Selections, conn[1]) {
+				cite = cite || c.Name == "sources"
 				if edgeAlwaysSet[c.Name] {
 					continue
 				}
 				field, ok := edgeOmittable[c.Name]
-				if !ok {
-					return 0
-				}
+				unknown = unknown || !ok
 				read |= field
 			}
 		}
@@ -263,6 +228,7 @@ func omitted(ctx context.Context, op *graphql.OperationContext, sel ast.Selectio
 	nodes, _ := nodeSelections(ctx, op, sel, f)
 	for _, s := range nodes {
 		for _, c := range collectFields(ctx, op, s, implementors[f.node]) {
+			cite = cite || c.Name == "sources"
 			if alwaysSet[c.Name] {
 				continue
 			}
@@ -273,13 +239,14 @@ func omitted(ctx context.Context, op *graphql.OperationContext, sel ast.Selectio
 			if !ok {
 				field, ok = omittable[c.Name]
 			}
-			if !ok {
-				return 0
-			}
+			unknown = unknown || !ok
 			read |= field
 		}
 	}
-	return normgraph.AllPageFields &^ read
+	if unknown {
+		return 0, cite
+	}
+	return normgraph.AllPageFields &^ read, cite
 }
 
 // loadsNodes reports whether a field that is not a relationship field

@@ -13,9 +13,9 @@ import (
 	"github.com/normgraph/normgraph/internal/normgraph"
 )
 
-// Every field of a node type is classified for omitted: read from what
+// Every field of a node type is classified for reads: read from what
 // every page carries, a relationship field, or an omittable entity field.
-// An unclassified field still answers right (omitted then leaves nothing
+// An unclassified field still answers right (reads then leaves nothing
 // out), but every page below it would be fetched whole.
 func TestOmittableCoversSchema(t *testing.T) {
 	schema := NewExecutableSchema(Config{Resolvers: &Resolver{}}).Schema()
@@ -58,7 +58,7 @@ func TestOmittableCoversSchema(t *testing.T) {
 	}
 }
 
-func TestOmitted(t *testing.T) {
+func TestReads(t *testing.T) {
 	schema := NewExecutableSchema(Config{Resolvers: &Resolver{}}).Schema()
 	all := normgraph.AllPageFields
 	cases := []struct {
@@ -67,42 +67,46 @@ func TestOmitted(t *testing.T) {
 		vars  map[string]any
 		field string
 		want  normgraph.PageFields
+		cite  bool
 	}{
 		{"connection, only what every page has",
 			`{ forum(id: "osce") { members(first: 3) { edges { cursor node { __typename id kind name } } } } }`,
-			nil, "Forum.members", all},
+			nil, "Forum.members", all, false},
 		{"connection, fields through fragments and aliases",
 			`{ forum(id: "osce") { members(first: 3) { edges { node { code: iso2 ... on Entity { description } ...c } } } } }
 			 fragment c on Country { region }`,
-			nil, "Forum.members", all &^ (normgraph.FieldISO2 | normgraph.FieldDescription | normgraph.FieldRegion)},
+			nil, "Forum.members", all &^ (normgraph.FieldISO2 | normgraph.FieldDescription | normgraph.FieldRegion), false},
 		{"connection, two edges selections",
 			`{ forum(id: "osce") { members(first: 3) { edges { node { iso3 } } e: edges { node { sources { id } } } } } }`,
-			nil, "Forum.members", all &^ (normgraph.FieldISO3 | normgraph.FieldSources)},
+			nil, "Forum.members", all &^ (normgraph.FieldISO3 | normgraph.FieldSources), true},
 		{"relationship fields below read nothing of the node",
 			`{ forum(id: "osce") { members(first: 3) { edges { node { memberships(first: 2) { totalCount } leads { id } } } } } }`,
-			nil, "Forum.members", all},
+			nil, "Forum.members", all, false},
 		{"plain list",
 			`{ initiative(id: "paris-call") { norms { code framework text } } }`,
-			nil, "Initiative.norms", all &^ (normgraph.FieldCode | normgraph.FieldFramework | normgraph.FieldText)},
+			nil, "Initiative.norms", all &^ (normgraph.FieldCode | normgraph.FieldFramework | normgraph.FieldText), false},
 		{"a skipped field is not read",
 			`query($v: Boolean!) { forum(id: "osce") { members(first: 3) { edges { node { iso2 @include(if: $v) subregion } } } } }`,
-			map[string]any{"v": false}, "Forum.members", all &^ normgraph.FieldSubregion},
+			map[string]any{"v": false}, "Forum.members", all &^ normgraph.FieldSubregion, false},
 		{"the same field type-specific in two kinds",
 			`{ priority(id: "economy") { initiatives(first: 3) { edges { node { type url } } } } }`,
-			nil, "Priority.initiatives", all &^ (normgraph.FieldType | normgraph.FieldURL)},
+			nil, "Priority.initiatives", all &^ (normgraph.FieldType | normgraph.FieldURL), false},
 		{"a count reads no node",
 			`{ forum(id: "osce") { memberCount } }`,
-			nil, "Forum.memberCount", 0},
+			nil, "Forum.memberCount", 0, false},
 		{"relation fields of the edges",
 			`{ forum(id: "osce") { members(first: 3) { edges { since until role node { id } } } } }`,
-			nil, "Forum.members", all &^ normgraph.FieldRelRole},
+			nil, "Forum.members", all &^ normgraph.FieldRelRole, false},
 		{"relation fields through a fragment and an alias",
 			`{ country(id: "fra") { memberships(first: 3) { edges { ...e n: note } } } }
 			 fragment e on ForumEdge { sources { id } }`,
-			nil, "Country.memberships", all &^ (normgraph.FieldRelNote | normgraph.FieldRelSources)},
+			nil, "Country.memberships", all &^ (normgraph.FieldRelNote | normgraph.FieldRelSources), true},
 		{"the node's sources are not the edge's",
 			`{ forum(id: "osce") { members(first: 3) { edges { node { sources { id } } } } } }`,
-			nil, "Forum.members", all &^ normgraph.FieldSources},
+			nil, "Forum.members", all &^ normgraph.FieldSources, true},
+		{"sources below a relationship field below are not this page's",
+			`{ forum(id: "osce") { members(first: 3) { edges { node { memberships(first: 2) { edges { sources { id } node { sources { id } } } } } } } } }`,
+			nil, "Forum.members", all, false},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -113,13 +117,14 @@ func TestOmitted(t *testing.T) {
 			op := &graphql.OperationContext{Doc: doc, Operation: doc.Operations[0], Variables: tc.vars}
 			root := doc.Operations[0].SelectionSet[0].(*ast.Field)
 			field := root.SelectionSet[0].(*ast.Field)
-			if got := omitted(context.Background(), op, field.SelectionSet, relFields[tc.field]); got != tc.want {
-				t.Errorf("omitted = %#x, want %#x", got, tc.want)
+			omit, cite := reads(context.Background(), op, field.SelectionSet, relFields[tc.field])
+			if omit != tc.want || cite != tc.cite {
+				t.Errorf("reads = %#x, %v; want %#x, %v", omit, cite, tc.want, tc.cite)
 			}
 		})
 	}
 
-	// A field omitted does not know makes it leave nothing out.
+	// A field reads does not know makes it leave nothing out.
 	doc, err := gqlparser.LoadQuery(schema, `{ forum(id: "osce") { members(first: 3) { edges { node { iso2 } } } } }`)
 	if err != nil {
 		t.Fatal(err)
@@ -129,8 +134,8 @@ func TestOmitted(t *testing.T) {
 	defer func() { omittable["Country.iso2"] = saved }()
 	field := doc.Operations[0].SelectionSet[0].(*ast.Field).SelectionSet[0].(*ast.Field)
 	op := &graphql.OperationContext{Doc: doc, Operation: doc.Operations[0]}
-	if got := omitted(context.Background(), op, field.SelectionSet, relFields["Forum.members"]); got != 0 {
-		t.Errorf("with an unknown field: omitted = %#x, want 0", got)
+	if got, _ := reads(context.Background(), op, field.SelectionSet, relFields["Forum.members"]); got != 0 {
+		t.Errorf("with an unknown field: omit = %#x, want 0", got)
 	}
 
 	// So does an edge field it does not know.
@@ -142,8 +147,8 @@ func TestOmitted(t *testing.T) {
 	defer func() { edgeOmittable["role"] = normgraph.FieldRelRole }()
 	field = doc.Operations[0].SelectionSet[0].(*ast.Field).SelectionSet[0].(*ast.Field)
 	op = &graphql.OperationContext{Doc: doc, Operation: doc.Operations[0]}
-	if got := omitted(context.Background(), op, field.SelectionSet, relFields["Forum.members"]); got != 0 {
-		t.Errorf("with an unknown edge field: omitted = %#x, want 0", got)
+	if got, _ := reads(context.Background(), op, field.SelectionSet, relFields["Forum.members"]); got != 0 {
+		t.Errorf("with an unknown edge field: omit = %#x, want 0", got)
 	}
 }
 

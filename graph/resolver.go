@@ -213,7 +213,7 @@ func (r *Resolver) fetchAheadList(ctx context.Context, shape fieldShape, node st
 	op := graphql.GetOperationContext(ctx)
 	f := relField{shape: shape, node: node}
 	then, complete := r.below(ctx, op, fc.Field.Selections, f)
-	sources := citesSources(ctx, op, fc.Field.Selections, f)
+	_, sources := reads(ctx, op, fc.Field.Selections, f)
 	for i := range n {
 		e := entity(i)
 		if e == nil {
