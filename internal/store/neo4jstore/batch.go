@@ -345,7 +345,7 @@ func relatedCalls(q *query, r normgraph.RelatedRequest, col, parents string, cit
 // relatedCall follows r from each of its ids and pages every parent on its
 // own: a list in column col of {pid, total, before, page} maps, one per
 // parent that exists (before counts the items at or before the cursor, page
-// holds [relationship's properties, far end's element id] pairs), and in column
+// holds [relationship's properties (relProjection), far end's element id] pairs), and in column
 // col+nodesSuffix the distinct far ends of all those pages. Each parent is found once, by the id
 // index; the count comes from the page itself when the page is the whole
 // list, from the node's degree when nothing restricts the far ends, and
@@ -557,7 +557,7 @@ func decodeRelated(rec *neo4j.Record, col string, t normgraph.Traversal) (map[st
 			if !ok || len(pair) != 2 {
 				return nil, nil, fmt.Errorf("want [properties, element id], got %T", v)
 			}
-			props, ok := pair[0].(map[string]any)
+			props, ok := pair[0].([]any)
 			if !ok {
 				return nil, nil, fmt.Errorf("want relationship properties, got %T", pair[0])
 			}
@@ -570,7 +570,7 @@ func decodeRelated(rec *neo4j.Record, col string, t normgraph.Traversal) (map[st
 			if t.Direction == normgraph.Incoming {
 				from, to = to, from
 			}
-			relation, err := decodeRelation(typ, from, to, props)
+			relation, err := decodeRelationList(typ, from, to, props)
 			return e, relation, err
 		})
 		if err != nil {

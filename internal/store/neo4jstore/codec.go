@@ -288,7 +288,26 @@ func relProps(r *normgraph.Relation) props {
 type decoder struct {
 	what string
 	p    map[string]any
+	// l and keys stand in for p when the values come as a list: l[i] is
+	// the value of keys[i]. A list costs the driver no key strings and no
+	// map to build for every value it receives.
+	l    []any
+	keys []string
 	err  error
+}
+
+// get returns the value of property k and whether it was sent.
+func (d *decoder) get(k string) (any, bool) {
+	if d.keys == nil {
+		v, ok := d.p[k]
+		return v, ok
+	}
+	for i, key := range d.keys {
+		if key == k {
+			return d.l[i], true
+		}
+	}
+	return nil, false
 }
 
 func (d *decoder) fail(k string, v any, want string) {
@@ -298,7 +317,7 @@ func (d *decoder) fail(k string, v any, want string) {
 }
 
 func (d *decoder) str(k string) string {
-	v, ok := d.p[k]
+	v, ok := d.get(k)
 	if !ok || v == nil {
 		return ""
 	}
@@ -312,7 +331,7 @@ func (d *decoder) str(k string) string {
 // strs reads a list of strings; absent and empty both read as nil, matching
 // how props.strs writes them.
 func (d *decoder) strs(k string) []string {
-	v, ok := d.p[k]
+	v, ok := d.get(k)
 	if !ok || v == nil {
 		return nil
 	}
@@ -337,7 +356,7 @@ func (d *decoder) strs(k string) []string {
 }
 
 func (d *decoder) int(k string) int {
-	v, ok := d.p[k]
+	v, ok := d.get(k)
 	if !ok || v == nil {
 		return 0
 	}
@@ -434,24 +453,25 @@ var relFieldProps = []struct {
 	{normgraph.FieldRelSources, propSources},
 }
 
-// relProjection is what a page sends of relationship r: its properties,
-// or, when omit leaves some of its fields out, a map of its dates and the
-// others. A relationship's sources and note are most of its size, and the
-// driver builds a value for each item it receives.
+// relListKeys are the properties a relProjection sends, in its order.
+var relListKeys = []string{propSince, propUntil, propRole, propNote, propSources}
+
+// relProjection is what a page sends of relationship r: the list of its
+// relListKeys properties, null for those whose fields omit leaves out. A
+// relationship's sources and note are most of its size, and the driver
+// builds a value for each item it receives; as a list it builds no key
+// strings and no map.
 func relProjection(r string, omit normgraph.PageFields) string {
-	var rest strings.Builder
-	left := false
-	for _, fp := range relFieldProps {
-		if omit&fp.field != 0 {
-			left = true
-			continue
+	vals := make([]string, len(relListKeys))
+	for i, k := range relListKeys {
+		vals[i] = r + "." + k
+		for _, fp := range relFieldProps {
+			if fp.prop == k && omit&fp.field != 0 {
+				vals[i] = "null"
+			}
 		}
-		fmt.Fprintf(&rest, ", %[1]s: %[2]s.%[1]s", fp.prop, r)
 	}
-	if !left {
-		return "properties(" + r + ")"
-	}
-	return fmt.Sprintf("{%[1]s: %[3]s.%[1]s, %[2]s: %[3]s.%[2]s%[4]s}", propSince, propUntil, r, rest.String())
+	return "[" + strings.Join(vals, ", ") + "]"
 }
 
 // elementIDKey holds a node's element id in a projection; no property has
@@ -517,11 +537,24 @@ func decodeSource(n neo4j.Node) (*normgraph.Source, error) {
 // decodeRelation rebuilds a relationship from its type name, its ends' ids
 // and its properties.
 func decodeRelation(typ, from, to string, p map[string]any) (*normgraph.Relation, error) {
+	return relationFrom(typ, from, to, &decoder{p: p})
+}
+
+// decodeRelationList is decodeRelation for a relProjection: the values of
+// relListKeys, in that order.
+func decodeRelationList(typ, from, to string, l []any) (*normgraph.Relation, error) {
+	if len(l) != len(relListKeys) {
+		return nil, fmt.Errorf("relationship %s-[%s]->%s: %d values, want %d", from, typ, to, len(l), len(relListKeys))
+	}
+	return relationFrom(typ, from, to, &decoder{l: l, keys: relListKeys})
+}
+
+func relationFrom(typ, from, to string, d *decoder) (*normgraph.Relation, error) {
 	t := normgraph.RelationType(typ)
 	if _, ok := relType[t]; !ok {
 		return nil, fmt.Errorf("relationship %s-[%s]->%s: unknown type", from, typ, to)
 	}
-	d := &decoder{what: "relationship " + normgraph.RelationID(from, t, to), p: p}
+	d.what = "relationship " + normgraph.RelationID(from, t, to)
 	r := &normgraph.Relation{
 		Type:      t,
 		From:      from,
