@@ -114,7 +114,7 @@ func (s *Store) Batch(ctx context.Context, b normgraph.Batch) (*normgraph.BatchR
 		r, col := b.Related[p.i], fmt.Sprintf("r%d", j)
 		rr := &res.Related[p.i]
 		rr.Then = relatedCalls(q, r, col, "", &rr.Cited, add, func(rec *neo4j.Record) error {
-			pages, err := decodeRelated(rec, col, r.Traversal)
+			pages, err := decodeRelated(rec, col, r.Traversal, r.Omit)
 			for i, id := range r.IDs {
 				rr.Pages[i] = pages[id]
 			}
@@ -335,7 +335,7 @@ func relatedCalls(q *query, r normgraph.RelatedRequest, col, parents string, cit
 		}
 		tr.Then = relatedCalls(q, next, nextCol, col+nodesSuffix, &tr.Cited, add, func(rec *neo4j.Record) error {
 			var err error
-			tr.Pages, err = decodeRelated(rec, nextCol, next.Traversal)
+			tr.Pages, err = decodeRelated(rec, nextCol, next.Traversal, next.Omit)
 			return err
 		})
 	}
@@ -509,8 +509,9 @@ func citesSources(r normgraph.RelatedRequest) bool {
 }
 
 // decodeRelated decodes column col of a relatedCall: the page of each
-// parent that exists, by its id.
-func decodeRelated(rec *neo4j.Record, col string, t normgraph.Traversal) (map[string]*normgraph.Page, error) {
+// parent that exists, by its id. omit is the request's Omit: unless it is
+// zero, the far ends come as projections leaving it out.
+func decodeRelated(rec *neo4j.Record, col string, t normgraph.Traversal, omit normgraph.PageFields) (map[string]*normgraph.Page, error) {
 	typ := relType[t.Type]
 	items, _, err := neo4j.GetRecordValue[[]any](rec, col)
 	if err != nil {
@@ -523,13 +524,17 @@ func decodeRelated(rec *neo4j.Record, col string, t normgraph.Traversal) (map[st
 	// Each far end is decoded once however many pages hold it; pages share
 	// the Entity, as memstore's pages share its graph's. A request that
 	// leaves fields out gets projections of the nodes (see projection).
+	var keys []string
+	if omit != 0 {
+		keys = projectionKeys(omit)
+	}
 	byElement := make(map[string]normgraph.Entity, len(nodes))
 	for _, v := range nodes {
 		var e normgraph.Entity
 		var eid string
 		var err error
-		if m, ok := v.(map[string]any); ok {
-			e, eid, err = decodeProjected(m)
+		if l, ok := v.([]any); ok && keys != nil {
+			e, eid, err = decodeProjected(l, keys)
 		} else {
 			var n neo4j.Node
 			if n, err = asNode(v); err == nil {

@@ -425,21 +425,34 @@ var fieldProps = []struct {
 	{normgraph.FieldLaunched, "launched"},
 }
 
-// projection is a map projection of entity node n that leaves out the
+// projection is a projection of entity node n that leaves out the
 // properties of the fields in omit, and the values only the server uses
 // (sortKey, searchText, hashes and the rest): Neo4j spends a property read
-// on every value it sends, and sending a node sends them all. The map also
-// carries the node's element id, under elementIDKey.
+// on every value it sends, and sending a node sends them all. It is a list
+// of the properties projectionKeys(omit) names, in that order, with the
+// node's element id under elementIDKey: as a list, the driver builds no key
+// strings and no map for it.
 func projection(n string, omit normgraph.PageFields) string {
-	var b strings.Builder
-	b.WriteString(n + " {." + propID + ", ." + propKind + ", ." + propName + ", .order")
-	for _, fp := range fieldProps {
-		if omit&fp.field == 0 {
-			b.WriteString(", ." + fp.prop)
+	keys := projectionKeys(omit)
+	vals := make([]string, len(keys))
+	for i, k := range keys {
+		vals[i] = n + "." + k
+		if k == elementIDKey {
+			vals[i] = "elementId(" + n + ")"
 		}
 	}
-	b.WriteString(", " + elementIDKey + ": elementId(" + n + ")}")
-	return b.String()
+	return "[" + strings.Join(vals, ", ") + "]"
+}
+
+// projectionKeys names the values of a projection leaving out omit.
+func projectionKeys(omit normgraph.PageFields) []string {
+	keys := []string{propID, propKind, propName, "order", elementIDKey}
+	for _, fp := range fieldProps {
+		if omit&fp.field == 0 {
+			keys = append(keys, fp.prop)
+		}
+	}
+	return keys
 }
 
 // relFieldProps are the properties that hold the relation fields a related
@@ -478,21 +491,29 @@ func relProjection(r string, omit normgraph.PageFields) string {
 // that name.
 const elementIDKey = "elementId"
 
-// decodeProjected turns a projection of an entity node back into a domain
-// value: the fields left out are empty. It returns the node's element id.
-func decodeProjected(m map[string]any) (normgraph.Entity, string, error) {
-	eid, _ := m[elementIDKey].(string)
-	kind, _ := m[propKind].(string)
-	if _, ok := kindLabel[normgraph.EntityKind(kind)]; !ok {
-		return nil, "", fmt.Errorf("node %v: kind %q is not an entity kind", m[propID], kind)
+// decodeProjected turns a projection of an entity node (the values of
+// keys, from projectionKeys) back into a domain value: the fields left out
+// are empty. It returns the node's element id.
+func decodeProjected(l []any, keys []string) (normgraph.Entity, string, error) {
+	if len(l) != len(keys) {
+		return nil, "", fmt.Errorf("projection of %d values, want %d", len(l), len(keys))
 	}
-	e, err := entityFrom(normgraph.EntityKind(kind), m)
+	d := &decoder{l: l, keys: keys}
+	eid := d.str(elementIDKey)
+	kind := d.str(propKind)
+	if _, ok := kindLabel[normgraph.EntityKind(kind)]; !ok {
+		return nil, "", fmt.Errorf("node %v: kind %q is not an entity kind", d.str(propID), kind)
+	}
+	e, err := entityFromDecoder(normgraph.EntityKind(kind), d)
 	return e, eid, err
 }
 
 // entityFrom builds an entity of kind from its properties.
 func entityFrom(kind normgraph.EntityKind, p map[string]any) (normgraph.Entity, error) {
-	d := &decoder{p: p}
+	return entityFromDecoder(kind, &decoder{p: p})
+}
+
+func entityFromDecoder(kind normgraph.EntityKind, d *decoder) (normgraph.Entity, error) {
 	b := normgraph.EntityBase{
 		ID:          d.str(propID),
 		Kind:        kind,
