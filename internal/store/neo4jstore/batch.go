@@ -575,7 +575,7 @@ func decodeRelated(rec *neo4j.Record, col string, t normgraph.Traversal, omit no
 			if t.Direction == normgraph.Incoming {
 				from, to = to, from
 			}
-			relation, err := decodeRelationList(typ, from, to, props)
+			relation, err := decodeRelationValues(typ, from, to, relListKeys, props)
 			return e, relation, err
 		})
 		if err != nil {

@@ -561,13 +561,13 @@ func decodeRelation(typ, from, to string, p map[string]any) (*normgraph.Relation
 	return relationFrom(typ, from, to, &decoder{p: p})
 }
 
-// decodeRelationList is decodeRelation for a relProjection: the values of
-// relListKeys, in that order.
-func decodeRelationList(typ, from, to string, l []any) (*normgraph.Relation, error) {
-	if len(l) != len(relListKeys) {
-		return nil, fmt.Errorf("relationship %s-[%s]->%s: %d values, want %d", from, typ, to, len(l), len(relListKeys))
+// decodeRelationValues is decodeRelation for the values of the properties
+// keys names, in that order (relProjection, edgeProps).
+func decodeRelationValues(typ, from, to string, keys []string, l []any) (*normgraph.Relation, error) {
+	if len(l) != len(keys) {
+		return nil, fmt.Errorf("relationship %s-[%s]->%s: %d values, want %d", from, typ, to, len(l), len(keys))
 	}
-	return relationFrom(typ, from, to, &decoder{l: l, keys: relListKeys})
+	return relationFrom(typ, from, to, &decoder{l: l, keys: keys})
 }
 
 func relationFrom(typ, from, to string, d *decoder) (*normgraph.Relation, error) {

@@ -288,10 +288,14 @@ const adjacencyColumns = "[type(r), startNode(r) = n, " + edgeProps + ", " +
 	"m.id, m." + propKind + ", m." + propLabel + ", COUNT { (m)--() }]"
 
 // edgeProps is what graph statements send of a relationship r: the dates a
-// GraphEdge shows. Role, note and sources stay in the database (see
-// normgraph.Adjacency); on the 1M set the sources lists were most of what
-// the server decoded for an expansion.
-const edgeProps = "r {." + propSince + ", ." + propUntil + "}"
+// GraphEdge shows, the values of edgeKeys, as a list (no key strings or map
+// for the driver to build). Role, note and sources stay in the database
+// (see normgraph.Adjacency); on the 1M set the sources lists were most of
+// what the server decoded for an expansion.
+const edgeProps = "[r." + propSince + ", r." + propUntil + "]"
+
+// edgeKeys names the values of edgeProps.
+var edgeKeys = []string{propSince, propUntil}
 
 // collected reads a list column of a graph query's record.
 func collected(rec *neo4j.Record, col string) ([]any, error) {
@@ -336,12 +340,11 @@ func value[T any](r *row, i int, want string, nullable bool) T {
 }
 
 // str reads a string; null reads as "", as the property decoder does.
-func (r *row) str(i int) string           { return value[string](r, i, "string", true) }
-func (r *row) boolean(i int) bool         { return value[bool](r, i, "boolean", false) }
-func (r *row) int(i int) int              { return int(value[int64](r, i, "integer", false)) }
-func (r *row) list(i int) []any           { return value[[]any](r, i, "list", false) }
-func (r *row) at(i int) any               { return value[any](r, i, "value", true) }
-func (r *row) props(i int) map[string]any { return value[map[string]any](r, i, "map", false) }
+func (r *row) str(i int) string   { return value[string](r, i, "string", true) }
+func (r *row) boolean(i int) bool { return value[bool](r, i, "boolean", false) }
+func (r *row) int(i int) int      { return int(value[int64](r, i, "integer", false)) }
+func (r *row) list(i int) []any   { return value[[]any](r, i, "list", false) }
+func (r *row) at(i int) any       { return value[any](r, i, "value", true) }
 
 // graphNode reads the four values of graphNodeColumns from position i.
 func (r *row) graphNode(i int) normgraph.GraphNode {
@@ -409,7 +412,7 @@ func (s *Store) ExpandNodes(ctx context.Context, ids []string, relations []normg
 // adjacency decodes a row of adjacencyColumns seen from node id.
 func adjacency(id string, v any) (normgraph.Adjacency, error) {
 	r := rowOf("relationship of "+id, v, 7)
-	typ, isOut, props := r.str(0), r.boolean(1), r.props(2)
+	typ, isOut, props := r.str(0), r.boolean(1), r.list(2)
 	other := r.graphNode(3)
 	if r.err != nil {
 		return normgraph.Adjacency{}, r.err
@@ -418,7 +421,7 @@ func adjacency(id string, v any) (normgraph.Adjacency, error) {
 	if !isOut {
 		from, to = to, from
 	}
-	rel, err := decodeRelation(typ, from, to, props)
+	rel, err := decodeRelationValues(typ, from, to, edgeKeys, props)
 	if err != nil {
 		return normgraph.Adjacency{}, err
 	}
@@ -566,11 +569,11 @@ func (s *Store) links(ctx context.Context, name string, ids []string, types stri
 	rels := make([]*normgraph.Relation, 0, len(found))
 	for _, v := range found {
 		r := rowOf(name, v, 4)
-		from, typ, to, props := r.str(0), r.str(1), r.str(2), r.props(3)
+		from, typ, to, props := r.str(0), r.str(1), r.str(2), r.list(3)
 		if r.err != nil {
 			return nil, fmt.Errorf("neo4jstore: %w", r.err)
 		}
-		rel, err := decodeRelation(typ, from, to, props)
+		rel, err := decodeRelationValues(typ, from, to, edgeKeys, props)
 		if err != nil {
 			return nil, fmt.Errorf("neo4jstore: %s: %w", name, err)
 		}
