@@ -343,7 +343,7 @@ func relatedCalls(q *query, r normgraph.RelatedRequest, col, parents string, cit
 }
 
 // relatedCall follows r from each of its ids and pages every parent on its
-// own: a list in column col of {pid, total, before, page} maps, one per
+// own: a list in column col of [pid, total, before, page] rows, one per
 // parent that exists (before counts the items at or before the cursor, page
 // holds [relationship's properties (relProjection), far end's element id] pairs), and in column
 // col+nodesSuffix the distinct far ends of all those pages. Each parent is found once, by the id
@@ -463,7 +463,7 @@ func relatedCall(q *query, r normgraph.RelatedRequest, col, parents string) stri
 	// type is the traversal's, its ends are known, and a relationship value
 	// would carry three element ids for the server to build and the driver
 	// to parse.
-	row := fmt.Sprintf("{pid: pid, total: %s, before: %s, page: [x IN %s | [%s, elementId(x[1])]]}", total, before, items, relProjection("x[0]", r.Omit))
+	row := fmt.Sprintf("[pid, %s, %s, [x IN %s | [%s, elementId(x[1])]]]", total, before, items, relProjection("x[0]", r.Omit))
 	nodes := fmt.Sprintf("collect(%s) AS pages RETURN %s, COLLECT { UNWIND pages AS pg UNWIND pg AS x RETURN DISTINCT x[1] } AS %s%s", items, col, col, nodesSuffix)
 	if citesSources(r) {
 		// The sources the query will read of these pages, found here by
@@ -479,7 +479,7 @@ func relatedCall(q *query, r normgraph.RelatedRequest, col, parents string) stri
 			strings.Join(ids, " + "), labelSource, col, citedSuffix)
 	}
 	if items == "[]" {
-		row = fmt.Sprintf("{pid: pid, total: %s, before: %s, page: []}", total, before)
+		row = fmt.Sprintf("[pid, %s, %s, []]", total, before)
 		nodes = fmt.Sprintf("count(*) AS unused RETURN %s, [] AS %s%s", col, col, nodesSuffix)
 		if citesSources(r) {
 			nodes += fmt.Sprintf(", [] AS %s%s", col, citedSuffix)
@@ -549,15 +549,12 @@ func decodeRelated(rec *neo4j.Record, col string, t normgraph.Traversal, omit no
 	}
 	byParent := make(map[string]*normgraph.Page, len(items))
 	for _, v := range items {
-		m, ok := v.(map[string]any)
-		if !ok {
-			return nil, fmt.Errorf("related %s: want a map, got %T", typ, v)
+		row := rowOf("related "+typ, v, 4)
+		pid, total, before, page := row.str(0), row.int(1), row.int(2), row.list(3)
+		if row.err != nil {
+			return nil, row.err
 		}
-		pid, ok := m["pid"].(string)
-		if !ok {
-			return nil, fmt.Errorf("related %s: pid is %T", typ, m["pid"])
-		}
-		p, err := pageFrom(m, func(v any) (normgraph.Node, *normgraph.Relation, error) {
+		p, err := pageOf(total, before, page, func(v any) (normgraph.Node, *normgraph.Relation, error) {
 			pair, ok := v.([]any)
 			if !ok || len(pair) != 2 {
 				return nil, nil, fmt.Errorf("want [properties, element id], got %T", v)
@@ -600,7 +597,13 @@ func pageFrom(m map[string]any, item func(any) (normgraph.Node, *normgraph.Relat
 	if !ok {
 		return nil, fmt.Errorf("page is %T", m["page"])
 	}
-	p := &normgraph.Page{TotalCount: int(total), Edges: make([]normgraph.Edge, 0, len(items))}
+	return pageOf(int(total), int(before), items, item)
+}
+
+// pageOf builds a Page of total items from the page's items, which item
+// decodes, before of them at or before its cursor.
+func pageOf(total, before int, items []any, item func(any) (normgraph.Node, *normgraph.Relation, error)) (*normgraph.Page, error) {
+	p := &normgraph.Page{TotalCount: total, Edges: make([]normgraph.Edge, 0, len(items))}
 	for _, v := range items {
 		n, rel, err := item(v)
 		if err != nil {
@@ -608,6 +611,6 @@ func pageFrom(m map[string]any, item func(any) (normgraph.Node, *normgraph.Relat
 		}
 		p.Edges = append(p.Edges, normgraph.Edge{Cursor: normgraph.CursorOf(n).Encode(), Node: n, Relation: rel})
 	}
-	finishPage(p, int(before))
+	finishPage(p, before)
 	return p, nil
 }
