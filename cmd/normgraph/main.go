@@ -88,8 +88,8 @@ type commonFlags struct {
 
 type neo4jFlags struct {
 	uri, username, password, database string
-	// maxConnections caps the driver's connection pool (0: the store picks,
-	// neo4jstore.DefaultMaxConnections); serve registers it.
+	// maxConnections caps the driver's connection pool (0: the driver's
+	// default); serve registers it.
 	maxConnections int
 }
 

@@ -65,7 +65,7 @@ func newServeCmd(common *commonFlags, opts []ff.Option, stdout, stderr io.Writer
 	fs.IntVar(&sf.limits.MaxRootFields, "max-root-fields", d.MaxRootFields, "cap on root fields per operation")
 	fs.IntVar(&sf.limits.MaxComplexity, "max-complexity", d.MaxComplexity, "cap on estimated query cost (connections count first x children)")
 	fs.DurationVar(&sf.batchWait, "batch-wait", 0, fmt.Sprintf("dataloader batching window per nesting level; 0 chooses %s with Neo4j and none for the embedded graph", loader.DefaultWait))
-	fs.IntVar(&common.neo4j.maxConnections, "neo4j-max-connections", 0, "with Neo4j: cap on the driver's connections, so on queries running at once (0: twice GOMAXPROCS, at least 4, for a Neo4j on a loopback address, which shares this machine's cores; the driver's 100 for any other)")
+	fs.IntVar(&common.neo4j.maxConnections, "neo4j-max-connections", 0, "with Neo4j: cap on the driver's connections, so on queries running at once (0: the driver's default, 100); with Neo4j on the same few cores, about twice the core count can answer faster")
 	fs.StringVar(&sf.debugAddr, "debug-addr", "", "serve Go profiles (net/http/pprof) on this separate address, e.g. 127.0.0.1:6060; off when empty (never expose it publicly)")
 	return &ffcli.Command{
 		Name:       "serve",
@@ -78,7 +78,7 @@ func newServeCmd(common *commonFlags, opts []ff.Option, stdout, stderr io.Writer
 				return fmt.Errorf("serve: unexpected arguments %q", args)
 			}
 			if n := common.neo4j.maxConnections; n < 0 {
-				return fmt.Errorf("serve: --neo4j-max-connections %d is negative (0 picks a cap)", n)
+				return fmt.Errorf("serve: --neo4j-max-connections %d is negative (0 keeps the driver's default)", n)
 			}
 			log, err := common.logger(stderr)
 			if err != nil {

@@ -14,9 +14,7 @@ import (
 	"fmt"
 	"math"
 	"net"
-	"net/url"
 	"reflect"
-	"runtime"
 	"strings"
 	"sync/atomic"
 	"syscall"
@@ -53,8 +51,8 @@ type Config struct {
 	// ConnectTimeout bounds Open's connectivity check and each Ping; zero
 	// means 10s and 2s respectively.
 	ConnectTimeout time.Duration
-	// MaxConnections caps the driver's connection pool, so the queries
-	// running at once. Zero picks a cap (see DefaultMaxConnections).
+	// MaxConnections caps the driver's connection pool; zero keeps the
+	// driver's default (100).
 	MaxConnections int
 	// RetryTime bounds how long a transaction retries transient failures;
 	// zero means 500ms. The driver treats a refused connection as transient,
@@ -113,10 +111,8 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	}
 	drv, err := neo4j.NewDriverWithContext(cfg.URI, auth, func(c *config.Config) {
 		c.Log = driverLogger{s.log}
-		if n := cfg.MaxConnections; n > 0 {
-			c.MaxConnectionPoolSize = n
-		} else if n = DefaultMaxConnections(cfg.URI); n > 0 {
-			c.MaxConnectionPoolSize = n
+		if cfg.MaxConnections > 0 {
+			c.MaxConnectionPoolSize = cfg.MaxConnections
 		}
 		s.poolSize = c.MaxConnectionPoolSize
 		c.SocketConnectTimeout = s.connectTimeout
@@ -166,26 +162,6 @@ func (s *Store) Ping(ctx context.Context) error {
 		return s.fail(ctx, err, "ping")
 	}
 	return nil
-}
-
-// DefaultMaxConnections is the connection cap Open picks for uri when
-// Config.MaxConnections is zero: twice GOMAXPROCS, at least 4, for a
-// server on a loopback address, which shares this machine's cores, and 0
-// (the driver's default, 100) for any other. Queries beyond what the cores
-// can run at once only make Neo4j and this process contend for them: on 2
-// cores, 4 connections answered three-level traversals and one-hop pages
-// 4–20% faster with a lower p99 than 100 did, lookups the same
-// (bench/README.md, "Connection cap").
-func DefaultMaxConnections(uri string) int {
-	u, err := url.Parse(uri)
-	if err != nil {
-		return 0
-	}
-	host := u.Hostname()
-	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
-		return 0
-	}
-	return max(4, 2*runtime.GOMAXPROCS(0))
 }
 
 // PoolStats reports the connection pool for metrics. The v5 driver does not
