@@ -166,30 +166,39 @@ func BatchEach(ctx context.Context, s Store, b Batch) (*BatchResult, error) {
 // citedOn loads the sources cited by the far ends and relations on pages,
 // those omit does not leave out.
 func citedOn(ctx context.Context, s Store, pages []*Page, omit PageFields) ([]*Source, error) {
-	var ids []string
-	seen := map[string]bool{}
-	add := func(l []string) {
-		for _, id := range l {
-			if !seen[id] {
-				seen[id] = true
-				ids = append(ids, id)
-			}
-		}
-	}
+	var ids distinctIDs
 	for _, p := range pages {
 		if p == nil {
 			continue
 		}
 		for _, e := range p.Edges {
 			if ent, ok := e.Node.(Entity); ok && omit&FieldSources == 0 {
-				add(ent.Base().SourceIDs)
+				ids.add(ent.Base().SourceIDs...)
 			}
 			if e.Relation != nil && omit&FieldRelSources == 0 {
-				add(e.Relation.SourceIDs)
+				ids.add(e.Relation.SourceIDs...)
 			}
 		}
 	}
-	return sourcesOf(ctx, s, ids)
+	return sourcesOf(ctx, s, ids.ids)
+}
+
+// distinctIDs collects ids once each, in the order first added.
+type distinctIDs struct {
+	ids  []string
+	seen map[string]bool
+}
+
+func (d *distinctIDs) add(ids ...string) {
+	if d.seen == nil {
+		d.seen = map[string]bool{}
+	}
+	for _, id := range ids {
+		if !d.seen[id] {
+			d.seen[id] = true
+			d.ids = append(d.ids, id)
+		}
+	}
 }
 
 // sourcesOf loads the sources of ids, leaving out unknown ones.
@@ -216,20 +225,13 @@ func citedBy(ctx context.Context, s Store, ids []string) ([]*Source, error) {
 	if err != nil {
 		return nil, err
 	}
-	var sids []string
-	seen := map[string]bool{}
+	var sids distinctIDs
 	for _, e := range es {
-		if e == nil {
-			continue
-		}
-		for _, id := range e.Base().SourceIDs {
-			if !seen[id] {
-				seen[id] = true
-				sids = append(sids, id)
-			}
+		if e != nil {
+			sids.add(e.Base().SourceIDs...)
 		}
 	}
-	return sourcesOf(ctx, s, sids)
+	return sourcesOf(ctx, s, sids.ids)
 }
 
 // thenEach answers reqs from the nodes on pages, one Related call each.
@@ -237,19 +239,16 @@ func thenEach(ctx context.Context, s Store, pages []*Page, reqs []RelatedRequest
 	if len(reqs) == 0 {
 		return nil
 	}
-	var ids []string
-	seen := map[string]bool{}
+	var nodes distinctIDs
 	for _, p := range pages {
 		if p == nil {
 			continue
 		}
 		for _, e := range p.Edges {
-			if id := e.Node.NodeID(); !seen[id] {
-				seen[id] = true
-				ids = append(ids, id)
-			}
+			nodes.add(e.Node.NodeID())
 		}
 	}
+	ids := nodes.ids
 	out := make([]ThenResult, len(reqs))
 	for k, r := range reqs {
 		ps, err := s.Related(ctx, ids, r.Traversal, r.Page)

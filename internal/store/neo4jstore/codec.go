@@ -401,12 +401,16 @@ func decodeEntity(n neo4j.Node) (normgraph.Entity, error) {
 	return entityFrom(kind, n.Props)
 }
 
-// fieldProps are the properties that hold the entity fields a related
-// request may leave out (normgraph.PageFields).
-var fieldProps = []struct {
+// fieldProp is a property that holds a field a related request may leave
+// out.
+type fieldProp struct {
 	field normgraph.PageFields
 	prop  string
-}{
+}
+
+// fieldProps are the properties that hold the entity fields a related
+// request may leave out (normgraph.PageFields).
+var fieldProps = []fieldProp{
 	{normgraph.FieldDescription, propDescription},
 	{normgraph.FieldAliases, propAliases},
 	{normgraph.FieldSources, propSources},
@@ -457,10 +461,7 @@ func projectionKeys(omit normgraph.PageFields) []string {
 
 // relFieldProps are the properties that hold the relation fields a related
 // request may leave out (normgraph.PageFields).
-var relFieldProps = []struct {
-	field normgraph.PageFields
-	prop  string
-}{
+var relFieldProps = []fieldProp{
 	{normgraph.FieldRelRole, propRole},
 	{normgraph.FieldRelNote, propNote},
 	{normgraph.FieldRelSources, propSources},
