@@ -91,6 +91,9 @@ type neo4jFlags struct {
 	// maxConnections caps the driver's connection pool (0: the driver's
 	// default); serve registers it.
 	maxConnections int
+	// maxReads bounds the reads in flight (0: the store picks, -1: no
+	// bound); serve registers it.
+	maxReads int
 }
 
 func (c *commonFlags) register(fs *flag.FlagSet) {

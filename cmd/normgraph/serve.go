@@ -65,7 +65,8 @@ func newServeCmd(common *commonFlags, opts []ff.Option, stdout, stderr io.Writer
 	fs.IntVar(&sf.limits.MaxRootFields, "max-root-fields", d.MaxRootFields, "cap on root fields per operation")
 	fs.IntVar(&sf.limits.MaxComplexity, "max-complexity", d.MaxComplexity, "cap on estimated query cost (connections count first x children)")
 	fs.DurationVar(&sf.batchWait, "batch-wait", 0, fmt.Sprintf("dataloader batching window per nesting level; 0 chooses %s with Neo4j and none for the embedded graph", loader.DefaultWait))
-	fs.IntVar(&common.neo4j.maxConnections, "neo4j-max-connections", 0, "with Neo4j: cap on the driver's connections, so on queries running at once (0: the driver's default, 100); with Neo4j on the same few cores, about twice the core count can answer faster")
+	fs.IntVar(&common.neo4j.maxConnections, "neo4j-max-connections", 0, "with Neo4j: cap on the driver's connection pool (0: the driver's default, 100)")
+	fs.IntVar(&common.neo4j.maxReads, "neo4j-max-reads", 0, "with Neo4j: cap on read statements running at once; more wait in this process (0: twice GOMAXPROCS, at least 4, for a Neo4j on a loopback address, which shares this machine's cores, and no cap for any other; -1: no cap)")
 	fs.StringVar(&sf.debugAddr, "debug-addr", "", "serve Go profiles (net/http/pprof) on this separate address, e.g. 127.0.0.1:6060; off when empty (never expose it publicly)")
 	return &ffcli.Command{
 		Name:       "serve",
@@ -79,6 +80,9 @@ func newServeCmd(common *commonFlags, opts []ff.Option, stdout, stderr io.Writer
 			}
 			if n := common.neo4j.maxConnections; n < 0 {
 				return fmt.Errorf("serve: --neo4j-max-connections %d is negative (0 keeps the driver's default)", n)
+			}
+			if n := common.neo4j.maxReads; n < -1 {
+				return fmt.Errorf("serve: --neo4j-max-reads %d is invalid (0 picks a cap, -1 means none)", n)
 			}
 			log, err := common.logger(stderr)
 			if err != nil {
@@ -309,10 +313,12 @@ func openNeo4j(ctx context.Context, log zerolog.Logger, common *commonFlags, ret
 		Logger:         log,
 		RetryTime:      retry,
 		MaxConnections: common.neo4j.maxConnections,
+		MaxReads:       common.neo4j.maxReads,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("neo4j at %s: %w", common.neo4j.uri, err)
 	}
-	log.Info().Str("uri", common.neo4j.uri).Str("database", common.neo4j.database).Msg("connected to Neo4j")
+	log.Info().Str("uri", common.neo4j.uri).Str("database", common.neo4j.database).
+		Int("max_reads", s.MaxReads()).Msg("connected to Neo4j")
 	return s, nil
 }

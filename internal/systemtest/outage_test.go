@@ -74,7 +74,15 @@ func TestNeo4jOutage(t *testing.T) {
 	// The first round meets the pooled connections to the dead server, the
 	// second only fresh dials that are refused. The queries of a round run
 	// concurrently, as requests do, so a regression costs one request
-	// timeout per round, not one per query.
+	// timeout per round, not one per query; each runs `copies` times, so
+	// that more reads are sent at once than the store lets run (its
+	// default bound on reads in flight for a server on loopback), and the
+	// ones that wait for a slot must fail fast too.
+	bound := store.MaxReads()
+	copies := bound/len(outageQueries) + 2
+	if bound == 0 {
+		t.Fatalf("the store has no bound on reads in flight for %s; want DefaultMaxReads' loopback bound", neo.cfg.URI)
+	}
 	for round := 1; round <= 2; round++ {
 		type outcome struct {
 			status int
@@ -83,9 +91,10 @@ func TestNeo4jOutage(t *testing.T) {
 			err    error
 			took   time.Duration
 		}
-		outcomes := make([]outcome, len(outageQueries))
+		outcomes := make([]outcome, copies*len(outageQueries))
 		var wg sync.WaitGroup
-		for i, q := range outageQueries {
+		for i := range outcomes {
+			q := outageQueries[i%len(outageQueries)]
 			wg.Go(func() {
 				start := time.Now()
 				o := &outcomes[i]
@@ -94,8 +103,8 @@ func TestNeo4jOutage(t *testing.T) {
 			})
 		}
 		wg.Wait()
-		for i, q := range outageQueries {
-			o := outcomes[i]
+		for i, o := range outcomes {
+			q := outageQueries[i%len(outageQueries)]
 			t.Logf("Neo4j down, round %d: %-20s %4d %v in %s", round, q.name, o.status, o.r.codes(), o.took.Round(time.Millisecond))
 			if o.err != nil {
 				t.Errorf("%s with Neo4j down: %v", q.name, o.err)

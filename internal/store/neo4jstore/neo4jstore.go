@@ -54,6 +54,11 @@ type Config struct {
 	// MaxConnections caps the driver's connection pool; zero keeps the
 	// driver's default (100).
 	MaxConnections int
+	// MaxReads bounds the reads in flight at once; a read beyond it waits in
+	// this process, under its own deadline, and is sent away with
+	// DATABASE_UNAVAILABLE as soon as a read in flight finds the database
+	// down. Zero picks DefaultMaxReads(URI); a negative value means no bound.
+	MaxReads int
 	// RetryTime bounds how long a transaction retries transient failures;
 	// zero means 500ms. The driver treats a refused connection as transient,
 	// so a long budget makes every request wait out its deadline while Neo4j
@@ -71,6 +76,8 @@ type Store struct {
 	queryTimeout   time.Duration
 	connectTimeout time.Duration
 	poolSize       int
+	// gate bounds the reads in flight (nil: no bound).
+	gate *gate
 	// inFlight counts reads holding a connection, for PoolStats.
 	inFlight atomic.Int64
 	// reads counts the read queries sent, for ReadQueries.
@@ -99,6 +106,12 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		queryTimeout:   cfg.QueryTimeout,
 		connectTimeout: cfg.ConnectTimeout,
 		poolSize:       cfg.MaxConnections,
+	}
+	switch n := cfg.MaxReads; {
+	case n > 0:
+		s.gate = newGate(n)
+	case n == 0:
+		s.gate = newGate(DefaultMaxReads(cfg.URI))
 	}
 	if s.db == "" {
 		s.db = DefaultDatabase
@@ -172,6 +185,9 @@ func (s *Store) PoolStats() (inUse, idle, max int) {
 	return int(s.inFlight.Load()), -1, s.poolSize
 }
 
+// MaxReads is the bound on reads in flight at once, 0 for none.
+func (s *Store) MaxReads() int { return s.gate.size() }
+
 // ReadQueries returns how many read queries the store has sent since it was
 // opened, failed ones included. Each is one Cypher statement in its own
 // transaction, so the difference across an API request is the number of
@@ -225,6 +241,14 @@ func (s *Store) read(ctx context.Context, name, cypher string, params map[string
 	if err := ctx.Err(); err != nil {
 		return nil, s.fail(ctx, err, "%s", name)
 	}
+	if err := s.gate.enter(ctx); err != nil {
+		if errors.Is(err, errGateDown) {
+			return nil, &wrapped{code: normgraph.Errorf(normgraph.EUNAVAILABLE, "database unavailable"),
+				detail: name, cause: err}
+		}
+		return nil, s.fail(ctx, err, "%s: waiting for a read slot", name)
+	}
+	defer s.gate.leave()
 	start := time.Now()
 	s.reads.Add(1)
 	s.inFlight.Add(1)
@@ -234,7 +258,14 @@ func (s *Store) read(ctx context.Context, name, cypher string, params map[string
 		neo4j.ExecuteQueryWithDatabase(s.db),
 		neo4j.ExecuteQueryWithTransactionConfig(txTimeout(ctx)...))
 	if err != nil {
-		return nil, s.fail(ctx, err, "%s", name)
+		err = s.fail(ctx, err, "%s", name)
+		if normgraph.ErrorCode(err) == normgraph.EUNAVAILABLE {
+			// Before the deferred leave, so that the slot freed here
+			// goes to a later read, not to a waiter that would only
+			// queue for the same failure.
+			s.gate.unavailable()
+		}
+		return nil, err
 	}
 	if e := s.log.Debug(); e.Enabled() {
 		e.Str("query", name).Int("records", len(res.Records)).Dur("elapsed", time.Since(start)).Msg("neo4j read")
