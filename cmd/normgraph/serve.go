@@ -252,8 +252,9 @@ func buildEmbedded(ctx context.Context, log zerolog.Logger, dir string) (*memsto
 	return s, nil
 }
 
-// The Neo4j store reports its pool to /metrics.
+// The Neo4j store reports its pool and its bound on reads to /metrics.
 var _ server.PoolStatser = (*neo4jstore.Store)(nil)
+var _ server.ReadStatser = (*neo4jstore.Store)(nil)
 
 // openStore chooses the backend: Neo4j when a URI is configured, otherwise the
 // embedded in-memory graph built from the data files.

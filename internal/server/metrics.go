@@ -22,6 +22,14 @@ type PoolStatser interface {
 	PoolStats() (inUse, idle, max int)
 }
 
+// ReadStatser is implemented by stores that bound the reads they send at
+// once (the Neo4j store does). /metrics then reports, at every scrape, the
+// reads waiting for a slot and the bound; reads that wait for long mean the
+// database, not this process, is the bottleneck.
+type ReadStatser interface {
+	ReadStats() (waiting, max int)
+}
+
 // Label values that stand in for operation names a client cannot be trusted
 // with: metrics must not let clients mint time series at will.
 const (
@@ -142,6 +150,9 @@ func newMetrics(store any) *metrics {
 	if ps, ok := store.(PoolStatser); ok {
 		reg.MustRegister(poolCollector{ps})
 	}
+	if rs, ok := store.(ReadStatser); ok {
+		reg.MustRegister(readCollector{rs})
+	}
 	m.store = make(map[string]storeMethodMetrics, len(storeMethods))
 	for _, method := range storeMethods {
 		// Every method shows up from the start, so rates work before the first call.
@@ -232,4 +243,27 @@ func (c poolCollector) Collect(ch chan<- prometheus.Metric) {
 	if maxConns >= 0 {
 		ch <- prometheus.MustNewConstMetric(poolMaxDesc, prometheus.GaugeValue, float64(maxConns))
 	}
+}
+
+// readCollector reads the store's read bound at scrape time.
+type readCollector struct{ rs ReadStatser }
+
+var (
+	readsWaitingDesc = prometheus.NewDesc("normgraph_neo4j_reads_waiting",
+		"Reads waiting for a slot of the bound on Neo4j reads in flight (--neo4j-max-reads).", nil, nil)
+	readsMaxDesc = prometheus.NewDesc("normgraph_neo4j_reads_max",
+		"The bound on Neo4j reads in flight; 0 means none.", nil, nil)
+)
+
+// Describe implements prometheus.Collector.
+func (readCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- readsWaitingDesc
+	ch <- readsMaxDesc
+}
+
+// Collect implements prometheus.Collector.
+func (c readCollector) Collect(ch chan<- prometheus.Metric) {
+	waiting, maxReads := c.rs.ReadStats()
+	ch <- prometheus.MustNewConstMetric(readsWaitingDesc, prometheus.GaugeValue, float64(waiting))
+	ch <- prometheus.MustNewConstMetric(readsMaxDesc, prometheus.GaugeValue, float64(maxReads))
 }

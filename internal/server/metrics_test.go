@@ -192,6 +192,33 @@ func TestMetricsPool(t *testing.T) {
 	}
 }
 
+// readStore reports a read bound as the Neo4j store does.
+type readStore struct {
+	normgraph.Store
+	waiting, max int
+}
+
+func (r readStore) ReadStats() (waiting, max int) { return r.waiting, r.max }
+
+var _ server.ReadStatser = readStore{}
+
+func TestMetricsReads(t *testing.T) {
+	m := scrape(t, startServer(t, readStore{fixtureStore(t), 5, 4}, server.Config{}))
+	for k, want := range map[string]float64{
+		`normgraph_neo4j_reads_waiting`: 5,
+		`normgraph_neo4j_reads_max`:     4,
+	} {
+		if got, ok := m[k]; !ok || got != want {
+			t.Errorf("%s = %v (present %v), want %v", k, got, ok, want)
+		}
+	}
+	// A store without a bound on reads reports none of it.
+	m = scrape(t, startServer(t, fixtureStore(t), server.Config{}))
+	if _, ok := m[`normgraph_neo4j_reads_max`]; ok {
+		t.Error("a store without ReadStats reported a read bound")
+	}
+}
+
 // TestStoreMetricsOutcome: failing store calls are counted by what failed.
 func TestStoreMetricsOutcome(t *testing.T) {
 	fail := func() (*normgraph.Stats, error) {

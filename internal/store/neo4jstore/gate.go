@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"runtime"
 	"sync"
+	"sync/atomic"
 )
 
 // gate bounds the reads in flight. A Neo4j on the same few cores as this
@@ -18,6 +19,8 @@ import (
 // out its deadline instead of failing with DATABASE_UNAVAILABLE.
 type gate struct {
 	slots chan struct{}
+	// waiting counts the reads waiting for a slot, for metrics.
+	waiting atomic.Int64
 
 	mu sync.Mutex
 	// down is closed when a read finds the database unavailable, which
@@ -50,6 +53,8 @@ func (g *gate) enter(ctx context.Context) error {
 		return nil
 	default:
 	}
+	g.waiting.Add(1)
+	defer g.waiting.Add(-1)
 	g.mu.Lock()
 	down := g.down
 	g.mu.Unlock()

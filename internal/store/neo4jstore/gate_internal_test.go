@@ -40,10 +40,19 @@ func TestGate(t *testing.T) {
 		go func() { got <- g.enter(ctx) }()
 	}
 	waitForWaiters(t, g, waiters)
+	if n := g.waiting.Load(); n != waiters {
+		t.Errorf("waiting = %d, want %d", n, waiters)
+	}
 	g.unavailable()
 	for range waiters {
 		if err := <-got; !errors.Is(err, errGateDown) {
 			t.Fatalf("waiter when the database is down: %v, want errGateDown", err)
+		}
+	}
+
+	for deadline := time.Now().Add(5 * time.Second); g.waiting.Load() != 0; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("waiting = %d after the waiters left, want 0", g.waiting.Load())
 		}
 	}
 

@@ -188,6 +188,15 @@ func (s *Store) PoolStats() (inUse, idle, max int) {
 // MaxReads is the bound on reads in flight at once, 0 for none.
 func (s *Store) MaxReads() int { return s.gate.size() }
 
+// ReadStats reports, for metrics, how many reads wait for one of the bound's
+// slots and the bound (0: none).
+func (s *Store) ReadStats() (waiting, max int) {
+	if s.gate == nil {
+		return 0, 0
+	}
+	return int(s.gate.waiting.Load()), s.gate.size()
+}
+
 // ReadQueries returns how many read queries the store has sent since it was
 // opened, failed ones included. Each is one Cypher statement in its own
 // transaction, so the difference across an API request is the number of
