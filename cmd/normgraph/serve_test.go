@@ -14,6 +14,7 @@ func TestServeFlagErrors(t *testing.T) {
 		want string
 	}{
 		{[]string{"serve", "--neo4j-max-connections", "-1"}, "--neo4j-max-connections -1 is negative"},
+		{[]string{"serve", "--neo4j-max-reads", "-2"}, "--neo4j-max-reads -2 is invalid"},
 		{[]string{"serve", "extra"}, `unexpected arguments ["extra"]`},
 	} {
 		var stdout, stderr bytes.Buffer
