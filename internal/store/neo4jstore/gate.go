@@ -99,8 +99,7 @@ func (g *gate) size() int {
 // when Config.MaxReads is zero: twice GOMAXPROCS, at least 4, for a server on
 // a loopback address, which shares this machine's cores, and 0 (no bound)
 // for any other. On 2 cores, 4 statements at once took the p99 of
-// three-level traversals from 52–77 to 35–49 ms; lookups, whose statements
-// are cheap, answered up to a third fewer per second at the same p99
+// three-level traversals from 52–77 to 35–49 ms; lookups kept their p99
 // (bench/README.md, "Connection cap").
 func DefaultMaxReads(uri string) int {
 	u, err := url.Parse(uri)
