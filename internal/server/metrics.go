@@ -151,7 +151,16 @@ func newMetrics(store any) *metrics {
 		reg.MustRegister(poolCollector{ps})
 	}
 	if rs, ok := store.(ReadStatser); ok {
-		reg.MustRegister(readCollector{rs})
+		// Read at scrape time, like the pool's figures.
+		reg.MustRegister(
+			prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+				Name: "normgraph_neo4j_reads_waiting",
+				Help: "Reads waiting for a slot of the bound on Neo4j reads in flight (--neo4j-max-reads).",
+			}, func() float64 { waiting, _ := rs.ReadStats(); return float64(waiting) }),
+			prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+				Name: "normgraph_neo4j_reads_max",
+				Help: "The bound on Neo4j reads in flight; 0 means none.",
+			}, func() float64 { _, bound := rs.ReadStats(); return float64(bound) }))
 	}
 	m.store = make(map[string]storeMethodMetrics, len(storeMethods))
 	for _, method := range storeMethods {
@@ -245,25 +254,3 @@ func (c poolCollector) Collect(ch chan<- prometheus.Metric) {
 	}
 }
 
-// readCollector reads the store's read bound at scrape time.
-type readCollector struct{ rs ReadStatser }
-
-var (
-	readsWaitingDesc = prometheus.NewDesc("normgraph_neo4j_reads_waiting",
-		"Reads waiting for a slot of the bound on Neo4j reads in flight (--neo4j-max-reads).", nil, nil)
-	readsMaxDesc = prometheus.NewDesc("normgraph_neo4j_reads_max",
-		"The bound on Neo4j reads in flight; 0 means none.", nil, nil)
-)
-
-// Describe implements prometheus.Collector.
-func (readCollector) Describe(ch chan<- *prometheus.Desc) {
-	ch <- readsWaitingDesc
-	ch <- readsMaxDesc
-}
-
-// Collect implements prometheus.Collector.
-func (c readCollector) Collect(ch chan<- prometheus.Metric) {
-	waiting, maxReads := c.rs.ReadStats()
-	ch <- prometheus.MustNewConstMetric(readsWaitingDesc, prometheus.GaugeValue, float64(waiting))
-	ch <- prometheus.MustNewConstMetric(readsMaxDesc, prometheus.GaugeValue, float64(maxReads))
-}
