@@ -253,4 +253,3 @@ func (c poolCollector) Collect(ch chan<- prometheus.Metric) {
 		ch <- prometheus.MustNewConstMetric(poolMaxDesc, prometheus.GaugeValue, float64(maxConns))
 	}
 }
-
