@@ -65,7 +65,7 @@ func newServeCmd(common *commonFlags, opts []ff.Option, stdout, stderr io.Writer
 	fs.IntVar(&sf.limits.MaxRootFields, "max-root-fields", d.MaxRootFields, "cap on root fields per operation")
 	fs.IntVar(&sf.limits.MaxComplexity, "max-complexity", d.MaxComplexity, "cap on estimated query cost (connections count first x children)")
 	fs.DurationVar(&sf.batchWait, "batch-wait", 0, fmt.Sprintf("dataloader batching window per nesting level; 0 chooses %s with Neo4j and none for the embedded graph", loader.DefaultWait))
-	fs.IntVar(&common.neo4j.maxConnections, "neo4j-max-connections", 0, "with Neo4j: cap on the driver's connection pool (0: the driver's default, 100)")
+	fs.IntVar(&common.neo4j.maxConnections, "neo4j-max-connections", 0, "with Neo4j: cap on the driver's connection pool (0: the driver's default, 100); --neo4j-max-reads is lowered to it")
 	fs.IntVar(&common.neo4j.maxReads, "neo4j-max-reads", 0, "with Neo4j: cap on read statements running at once; more wait in this process (0: twice GOMAXPROCS, at least 4, for a Neo4j on a loopback address, which shares this machine's cores, and no cap for any other; -1: no cap)")
 	fs.StringVar(&sf.debugAddr, "debug-addr", "", "serve Go profiles (net/http/pprof) on this separate address, e.g. 127.0.0.1:6060; off when empty (never expose it publicly)")
 	return &ffcli.Command{

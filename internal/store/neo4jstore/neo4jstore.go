@@ -58,6 +58,7 @@ type Config struct {
 	// this process, under its own deadline, and is sent away with
 	// DATABASE_UNAVAILABLE as soon as a read in flight finds the database
 	// down. Zero picks DefaultMaxReads(URI); a negative value means no bound.
+	// It is never more than MaxConnections, when that is set.
 	MaxReads int
 	// RetryTime bounds how long a transaction retries transient failures;
 	// zero means 500ms. The driver treats a refused connection as transient,
@@ -107,12 +108,17 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		connectTimeout: cfg.ConnectTimeout,
 		poolSize:       cfg.MaxConnections,
 	}
-	switch n := cfg.MaxReads; {
-	case n > 0:
-		s.gate = newGate(n)
-	case n == 0:
-		s.gate = newGate(DefaultMaxReads(cfg.URI))
+	reads := cfg.MaxReads
+	if reads == 0 {
+		reads = DefaultMaxReads(cfg.URI)
 	}
+	if pool := cfg.MaxConnections; pool > 0 && (reads <= 0 || reads > pool) {
+		// Reads that wait must wait in the gate, which sends them away
+		// when the database is down, never in the driver's pool, which
+		// would keep them until their deadline (see gate).
+		reads = pool
+	}
+	s.gate = newGate(reads)
 	if s.db == "" {
 		s.db = DefaultDatabase
 	}

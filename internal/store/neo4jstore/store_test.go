@@ -51,18 +51,22 @@ func TestMaxConnections(t *testing.T) {
 }
 
 // MaxReads bounds the reads in flight: zero picks DefaultMaxReads, a
-// negative value none.
+// negative value none; never more than a pool of MaxConnections, so that
+// reads never wait in the pool.
 func TestMaxReads(t *testing.T) {
 	auto := neo4jstore.DefaultMaxReads(neo4jstore.TestConfig(t).URI)
-	for _, c := range []struct{ set, want int }{{0, auto}, {-1, 0}, {3, 3}} {
+	for _, c := range []struct{ set, pool, want int }{
+		{0, 0, auto}, {-1, 0, 0}, {3, 0, 3},
+		{0, 2, min(auto, 2)}, {-1, 3, 3}, {5, 3, 3}, {2, 3, 2},
+	} {
 		cfg := neo4jstore.TestConfig(t)
-		cfg.MaxReads = c.set
+		cfg.MaxReads, cfg.MaxConnections = c.set, c.pool
 		s, err := neo4jstore.Open(context.Background(), cfg)
 		if err != nil {
 			t.Fatalf("Open: %v", err)
 		}
 		if got := s.MaxReads(); got != c.want {
-			t.Errorf("MaxReads %d: bound %d, want %d", c.set, got, c.want)
+			t.Errorf("MaxReads %d, MaxConnections %d: bound %d, want %d", c.set, c.pool, got, c.want)
 		}
 		s.Close(context.Background())
 	}
