@@ -319,7 +319,8 @@ func openNeo4j(ctx context.Context, log zerolog.Logger, common *commonFlags, ret
 	if err != nil {
 		return nil, fmt.Errorf("neo4j at %s: %w", common.neo4j.uri, err)
 	}
+	_, maxReads := s.ReadStats()
 	log.Info().Str("uri", common.neo4j.uri).Str("database", common.neo4j.database).
-		Int("max_reads", s.MaxReads()).Msg("connected to Neo4j")
+		Int("max_reads", maxReads).Msg("connected to Neo4j")
 	return s, nil
 }

@@ -78,7 +78,7 @@ func TestNeo4jOutage(t *testing.T) {
 	// that more reads are sent at once than the store lets run (its
 	// default bound on reads in flight for a server on loopback), and the
 	// ones that wait for a slot must fail fast too.
-	bound := store.MaxReads()
+	_, bound := store.ReadStats()
 	copies := bound/len(outageQueries) + 2
 	if bound == 0 {
 		t.Fatalf("the store has no bound on reads in flight for %s; want DefaultMaxReads' loopback bound", neo.cfg.URI)

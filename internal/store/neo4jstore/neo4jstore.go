@@ -191,11 +191,8 @@ func (s *Store) PoolStats() (inUse, idle, max int) {
 	return int(s.inFlight.Load()), -1, s.poolSize
 }
 
-// MaxReads is the bound on reads in flight at once, 0 for none.
-func (s *Store) MaxReads() int { return s.gate.size() }
-
-// ReadStats reports, for metrics, how many reads wait for one of the bound's
-// slots and the bound (0: none).
+// ReadStats reports how many reads wait for one of the bound's slots, and
+// the bound on reads in flight (0: none).
 func (s *Store) ReadStats() (waiting, max int) {
 	if s.gate == nil {
 		return 0, 0

@@ -65,7 +65,7 @@ func TestMaxReads(t *testing.T) {
 		if err != nil {
 			t.Fatalf("Open: %v", err)
 		}
-		if got := s.MaxReads(); got != c.want {
+		if _, got := s.ReadStats(); got != c.want {
 			t.Errorf("MaxReads %d, MaxConnections %d: bound %d, want %d", c.set, c.pool, got, c.want)
 		}
 		s.Close(context.Background())
