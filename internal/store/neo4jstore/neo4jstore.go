@@ -254,10 +254,6 @@ func (s *Store) read(ctx context.Context, name, cypher string, params map[string
 		return nil, s.fail(ctx, err, "%s", name)
 	}
 	if err := s.gate.enter(ctx); err != nil {
-		if errors.Is(err, errGateDown) {
-			return nil, &wrapped{code: normgraph.Errorf(normgraph.EUNAVAILABLE, "database unavailable"),
-				detail: name, cause: err}
-		}
 		return nil, s.fail(ctx, err, "%s: waiting for a read slot", name)
 	}
 	defer s.gate.leave()
@@ -361,6 +357,9 @@ func isServerTimeout(err error) bool {
 }
 
 func isUnavailable(err error) bool {
+	if errors.Is(err, errGateDown) {
+		return true // a read in flight found the database down
+	}
 	var ce *neo4j.ConnectivityError
 	if errors.As(err, &ce) {
 		return true
