@@ -58,6 +58,31 @@ type NodeExpander interface {
 	ExpandNodes(ctx context.Context, ids []string, relations []RelationType) ([]*GraphNode, map[string][]Adjacency, error)
 }
 
+// PathStarter is a Graph that can begin a shortest-path search in one call
+// that settles paths of one or two steps where the data is: for a remote
+// store one round trip that sends back the few relationships such a path
+// uses, where expanding both ends sends all of theirs (two hubs of the 1M
+// set: 24,000 rows, of which a path of two steps uses two). ShortestPath
+// uses it instead of expanding both ends when two steps are allowed.
+type PathStarter interface {
+	// StartPath looks at the paths of at most two steps between a and b
+	// (a != b) over relationships of the given types (all when empty). It
+	// returns nil when a or b names no entity.
+	StartPath(ctx context.Context, a, b string, relations []RelationType) (*PathStart, error)
+}
+
+// PathStart is what PathStarter.StartPath found, in the first of these
+// cases that holds: relationships joining a and b (Direct); else the node
+// adjacent to both with the smallest id (Middle, not a or b), with every
+// relationship that joins it to a (ToMiddle) and to b (FromMiddle); else
+// the relationships of a and of b as Expand returns them (Ends).
+type PathStart struct {
+	Direct               []*Relation
+	Middle               string
+	ToMiddle, FromMiddle []*Relation
+	Ends                 map[string][]Adjacency
+}
+
 // GraphLabel is the text a drawing shows for e: its acronym or short name if
 // it has one, otherwise its name.
 func GraphLabel(e Entity) string {
@@ -146,9 +171,11 @@ func validRelations(arg string, rels []RelationType) error {
 // neighbourhoods of the two ends up to half the distance each rather than
 // everything within the whole distance of one end. Each step is one Expand
 // call (one round trip for a remote store), the first two together, so
-// at most max(1, q.MaxHops-1) in all; one Entities call looks up the nodes
-// of the path found. The ends are not looked up first: an id that names no
-// entity has nothing to expand, so the search finds no path from it.
+// at most max(1, q.MaxHops-1) in all; with a PathStarter the first call is
+// StartPath, which ends the search when a path of one or two steps exists.
+// One Entities call looks up the nodes of the path found. The ends are not
+// looked up first: an id that names no entity has nothing to expand, so the
+// search finds no path from it.
 func ShortestPath(ctx context.Context, g Graph, q PathQuery) (*Path, error) {
 	if err := q.Validate(); err != nil {
 		return nil, err
@@ -165,11 +192,25 @@ func ShortestPath(ctx context.Context, g Graph, q PathQuery) (*Path, error) {
 	met := false
 	// Both roots cost 1, so the search expands the start first and then,
 	// unless that met the target or found nothing, the target: when two
-	// steps are allowed, both roots' relationships come in one call.
+	// steps are allowed, both roots' relationships come in one call, or a
+	// PathStarter settles a path of one or two steps on its own.
 	var roots map[string][]Adjacency
 	var err error
 	if q.MaxHops >= 2 {
-		if roots, err = g.Expand(ctx, []string{q.From, q.To}, q.Relations); err != nil {
+		if ps, ok := g.(PathStarter); ok {
+			st, err := ps.StartPath(ctx, q.From, q.To, q.Relations)
+			switch {
+			case err != nil:
+				return nil, err
+			case st == nil:
+				return nil, nil
+			case len(st.Direct) > 0:
+				return pathOf(ctx, g, []string{q.From, q.To}, smallestEdge(st.Direct))
+			case st.Middle != "":
+				return pathOf(ctx, g, []string{q.From, st.Middle, q.To}, smallestEdge(st.ToMiddle), smallestEdge(st.FromMiddle))
+			}
+			roots = st.Ends
+		} else if roots, err = g.Expand(ctx, []string{q.From, q.To}, q.Relations); err != nil {
 			return nil, err
 		}
 	}
@@ -196,6 +237,11 @@ func ShortestPath(ctx context.Context, g Graph, q PathQuery) (*Path, error) {
 	}
 
 	ids, edges := walkShortest(q.From, fwd, bwd)
+	return pathOf(ctx, g, ids, edges...)
+}
+
+// pathOf looks up the nodes of a path found.
+func pathOf(ctx context.Context, g Graph, ids []string, edges ...GraphEdge) (*Path, error) {
 	nodes, err := g.Entities(ctx, ids)
 	if err != nil {
 		return nil, err
@@ -207,6 +253,12 @@ func ShortestPath(ctx context.Context, g Graph, q PathQuery) (*Path, error) {
 		}
 	}
 	return &Path{Nodes: nodes, Edges: edges}, nil
+}
+
+// smallestEdge is the relationship a path takes between two nodes that
+// rels all join: the one with the smallest id.
+func smallestEdge(rels []*Relation) GraphEdge {
+	return EdgeOf(slices.MinFunc(rels, CompareRelations))
 }
 
 // step is a relationship seen from one node, leading to node.

@@ -212,15 +212,20 @@ func TestShortestPathMatchesBruteForce(t *testing.T) {
 	for seed := range uint64(400) {
 		rng := rand.New(rand.NewPCG(seed, 42))
 		g := randomGraph(rng)
-		for range 8 {
+		for i := range 16 {
 			q := randomQuery(rng, g)
 			wantNodes, wantEdges, found := bruteShortest(g, q)
 			g.expands = 0
-			p, err := normgraph.ShortestPath(ctx, g, q)
+			// Every other query goes through a PathStarter.
+			var graph normgraph.Graph = g
+			if i%2 == 1 {
+				graph = startingGraph{g}
+			}
+			p, err := normgraph.ShortestPath(ctx, graph, q)
 			if err != nil {
 				t.Fatal(err)
 			}
-			where := fmt.Sprintf("seed %d, %+v, graph %v %s", seed, q, g.nodes, relIDs(g.rels))
+			where := fmt.Sprintf("seed %d, %T, %+v, graph %v %s", seed, graph, q, g.nodes, relIDs(g.rels))
 			if !found {
 				if p != nil {
 					t.Fatalf("%s: got %s, want no path", where, pathString(p))
@@ -233,7 +238,8 @@ func TestShortestPathMatchesBruteForce(t *testing.T) {
 					t.Fatalf("%s:\n got  %s\n want %s", where, got, want)
 				}
 			}
-			// The two roots are expanded in one call.
+			// The two roots are expanded in one call (StartPath counts as
+			// that call).
 			limit := max(1, q.MaxHops-1)
 			if found {
 				limit = max(1, len(wantEdges)-1)
@@ -287,6 +293,42 @@ func relIDs(rels []*normgraph.Relation) string {
 		ids = append(ids, r.ID())
 	}
 	return strings.Join(ids, " ")
+}
+
+// startingGraph is a tinyGraph that is also a normgraph.PathStarter, written
+// from PathStart's definition.
+type startingGraph struct{ *tinyGraph }
+
+func (g startingGraph) StartPath(ctx context.Context, a, b string, relations []normgraph.RelationType) (*normgraph.PathStart, error) {
+	if !g.has(a) || !g.has(b) {
+		return nil, nil
+	}
+	g.expands++
+	// joining lists the relationships between x and y, shuffled.
+	joining := func(x, y string) []*normgraph.Relation {
+		var out []*normgraph.Relation
+		for _, r := range g.rels {
+			if (len(relations) == 0 || slices.Contains(relations, r.Type)) && (r.From == x && r.To == y || r.From == y && r.To == x) {
+				out = append(out, r)
+			}
+		}
+		g.shuffle.Shuffle(len(out), func(i, j int) { out[i], out[j] = out[j], out[i] })
+		return out
+	}
+	if direct := joining(a, b); len(direct) > 0 {
+		return &normgraph.PathStart{Direct: direct}, nil
+	}
+	for _, m := range slices.Sorted(slices.Values(g.nodes)) {
+		if m == a || m == b {
+			continue
+		}
+		if am, mb := joining(a, m), joining(m, b); len(am) > 0 && len(mb) > 0 {
+			return &normgraph.PathStart{Middle: m, ToMiddle: am, FromMiddle: mb}, nil
+		}
+	}
+	g.expands-- // Expand counts the call again
+	ends, err := g.Expand(ctx, []string{a, b}, relations)
+	return &normgraph.PathStart{Ends: ends}, err
 }
 
 // linkingGraph is a tinyGraph that is also a normgraph.Linker.

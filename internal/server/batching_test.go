@@ -218,9 +218,9 @@ var levelQueries = []struct {
 	{"neighborhood of a node without relationships of the types asked", `{ neighborhood(id: "internet-governance", relations: [MEMBER_OF]) {
 	    truncated nodes { id degree } edges { id } } }`,
 		nil, 1},
-	{"path of length 2: both ends expanded at once, then the nodes of the path", `{ path(from: "usa", to: "internet-governance") {
+	{"path of length 2: found between both ends in one statement, then the nodes of the path", `{ path(from: "usa", to: "internet-governance") {
 	    length nodes { id kind name } edges { id type source target since until } } }`, nil, 2},
-	{"path of length 3", `{ path(from: "bra", to: "budapest-convention", relations: [MEMBER_OF, ADVANCES]) {
+	{"path of length 3: no path of two steps, so both ends come back expanded; one more layer; the nodes", `{ path(from: "bra", to: "budapest-convention", relations: [MEMBER_OF, ADVANCES]) {
 	    length nodes { id } edges { id } } }`, nil, 3},
 	{"neighborhood of an unknown id", `{ neighborhood(id: "nowhere") { truncated nodes { id } edges { id } } }`, nil, 1},
 	{"priorityById (bench): a lookup's own sources come with it", `query($priority: ID!) { priority(id: $priority) {
