@@ -17,6 +17,79 @@ func (s *Store) ShortestPath(ctx context.Context, q normgraph.PathQuery) (*normg
 	return normgraph.ShortestPath(ctx, s, q)
 }
 
+// StartPath implements normgraph.PathStarter. It marks the neighbours of
+// the end with fewer relationships and looks for the smallest marked id
+// among the other end's, where expanding both ends would build, and the
+// search then walk, a GraphNode and a Relation for each of their
+// relationships (a hub priority of the 1M set has 19,000).
+func (s *Store) StartPath(ctx context.Context, a, b string, relations []normgraph.RelationType) (*normgraph.PathStart, error) {
+	if err := checkCtx(ctx); err != nil {
+		return nil, err
+	}
+	types, err := relTypes(relations)
+	if err != nil {
+		return nil, err
+	}
+	ia, okA := s.byID[a]
+	ib, okB := s.byID[b]
+	if !okA || !okB {
+		return nil, nil
+	}
+	// each calls fn for every relationship of node i of the types asked.
+	each := func(i int32, fn func(half)) {
+		for _, t := range types {
+			for _, h := range s.out.bucket(i, t) {
+				fn(h)
+			}
+			for _, h := range s.in.bucket(i, t) {
+				fn(h)
+			}
+		}
+	}
+	joining := func(x, y int32) []*normgraph.Relation {
+		var out []*normgraph.Relation
+		each(x, func(h half) {
+			if h.other == y {
+				r := new(normgraph.Relation)
+				s.relation(h.rel, r)
+				out = append(out, r)
+			}
+		})
+		return out
+	}
+	if direct := joining(ia, ib); len(direct) > 0 {
+		return &normgraph.PathStart{Direct: direct}, nil
+	}
+	degree := func(i int32) (n int) {
+		each(i, func(half) { n++ })
+		return n
+	}
+	small, large := ia, ib
+	if degree(ia) > degree(ib) {
+		small, large = ib, ia
+	}
+	marked := map[int32]struct{}{}
+	each(small, func(h half) {
+		if h.other != ia && h.other != ib {
+			marked[h.other] = struct{}{}
+		}
+	})
+	mid := int32(-1)
+	each(large, func(h half) {
+		if _, ok := marked[h.other]; ok && (mid < 0 || s.ents[h.other].id < s.ents[mid].id) {
+			mid = h.other
+		}
+	})
+	if mid >= 0 {
+		return &normgraph.PathStart{Middle: s.ents[mid].id, ToMiddle: joining(ia, mid), FromMiddle: joining(mid, ib)}, nil
+	}
+	ends, err := s.Expand(ctx, []string{a, b}, relations)
+	if err != nil {
+		return nil, err
+	}
+	return &normgraph.PathStart{Ends: ends}, nil
+}
+
 // Neighborhood runs the shared algorithm over this store's Graph methods.
 func (s *Store) Neighborhood(ctx context.Context, q normgraph.NeighborhoodQuery) (*normgraph.Subgraph, error) {
 	if err := checkCtx(ctx); err != nil {

@@ -16,8 +16,9 @@ import (
 )
 
 var (
-	_ normgraph.Store = (*Store)(nil)
-	_ normgraph.Graph = (*Store)(nil)
+	_ normgraph.Store       = (*Store)(nil)
+	_ normgraph.Graph       = (*Store)(nil)
+	_ normgraph.PathStarter = (*Store)(nil)
 )
 
 // numRels is the number of relationship types: adjacency is bucketed per
