@@ -58,6 +58,21 @@ type NodeExpander interface {
 	ExpandNodes(ctx context.Context, ids []string, relations []RelationType) ([]*GraphNode, map[string][]Adjacency, error)
 }
 
+// NearestExpander is a Graph that can expand a node towards its nearest
+// neighbours only: for a remote store one round trip that sends the
+// relationships a neighbourhood keeps, where ExpandNodes sends all of a
+// hub's (a country of the 1M set has 5,000 neighbours, of which a
+// neighbourhood of the default limit keeps 199). Neighborhood uses it for
+// its centre.
+type NearestExpander interface {
+	// ExpandNearest returns the GraphNode of id (nil when id names no
+	// entity) and its relationships of the given types (all when empty) to
+	// itself and to the first limit of its other neighbours of the given
+	// kinds (all when empty), by label and then id; more reports whether
+	// it has other such neighbours beyond those.
+	ExpandNearest(ctx context.Context, id string, relations []RelationType, kinds []EntityKind, limit int) (node *GraphNode, adj []Adjacency, more bool, err error)
+}
+
 // PathStarter is a Graph that can begin a shortest-path search in one call
 // that settles paths of one or two steps where the data is: for a remote
 // store one round trip that sends back the few relationships such a path
@@ -392,9 +407,18 @@ func Neighborhood(ctx context.Context, g Graph, q NeighborhoodQuery) (*Subgraph,
 	var centre []*GraphNode
 	var first map[string][]Adjacency
 	var err error
-	if x, ok := g.(NodeExpander); ok {
+	// cut: the centre's neighbours are more than the limit leaves room
+	// for, and first holds only those kept (a NearestExpander's answer).
+	cut := false
+	switch x := g.(type) {
+	case NearestExpander:
+		var c *GraphNode
+		var adj []Adjacency
+		c, adj, cut, err = x.ExpandNearest(ctx, q.ID, q.Relations, q.Kinds, q.Limit-1)
+		centre, first = []*GraphNode{c}, map[string][]Adjacency{q.ID: adj}
+	case NodeExpander:
 		centre, first, err = x.ExpandNodes(ctx, []string{q.ID}, q.Relations)
-	} else {
+	default:
 		centre, err = g.GraphNodes(ctx, []string{q.ID})
 	}
 	if err != nil {
@@ -435,6 +459,12 @@ func Neighborhood(ctx context.Context, g Graph, q NeighborhoodQuery) (*Subgraph,
 			}
 		}
 		frontier = next
+		if cut {
+			// The first ring alone passes the limit: nothing further out
+			// is kept, and what of it is kept is what first holds.
+			sg.Truncated = true
+			break
+		}
 	}
 
 	all := make([]*reached, 0, len(seen))

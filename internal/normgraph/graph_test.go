@@ -363,6 +363,41 @@ func (g *expandingGraph) GraphNodes(ctx context.Context, ids []string) ([]*normg
 	return g.tinyGraph.GraphNodes(ctx, ids)
 }
 
+// nearestGraph is an expandingGraph that is also a
+// normgraph.NearestExpander, written from its definition.
+type nearestGraph struct {
+	*expandingGraph
+	expandNearest int
+}
+
+func (g *nearestGraph) ExpandNearest(ctx context.Context, id string, relations []normgraph.RelationType, kinds []normgraph.EntityKind, limit int) (*normgraph.GraphNode, []normgraph.Adjacency, bool, error) {
+	g.expandNearest++
+	if !g.has(id) {
+		return nil, nil, false, nil
+	}
+	node := g.node(id)
+	all, _ := g.tinyGraph.Expand(ctx, []string{id}, relations)
+	var near []normgraph.GraphNode
+	for _, a := range all[id] {
+		if a.Other.ID != id && (len(kinds) == 0 || slices.Contains(kinds, a.Other.Kind)) && !slices.Contains(near, a.Other) {
+			near = append(near, a.Other)
+		}
+	}
+	slices.SortFunc(near, func(a, b normgraph.GraphNode) int {
+		return cmp.Or(cmp.Compare(a.Label, b.Label), cmp.Compare(a.ID, b.ID))
+	})
+	more := len(near) > limit
+	near = near[:min(limit, len(near))]
+	var adj []normgraph.Adjacency
+	for _, a := range all[id] {
+		self := a.Other.ID == id && (len(kinds) == 0 || slices.Contains(kinds, a.Other.Kind))
+		if self || slices.Contains(near, a.Other) {
+			adj = append(adj, a)
+		}
+	}
+	return &node, adj, more, nil
+}
+
 // modelGraph builds a small graph that keeps to the data model, as every
 // store's data does: nodes of every kind, and relationships only of a type
 // the model allows between their two kinds, in its direction.
@@ -484,10 +519,11 @@ func TestNeighborhoodMatchesBruteForce(t *testing.T) {
 		}
 		want, ring := bruteNeighborhood(g, q)
 		x := &expandingGraph{linkingGraph: linkingGraph{g}}
+		n := &nearestGraph{expandingGraph: &expandingGraph{linkingGraph: linkingGraph{g}}}
 		for _, c := range []struct {
 			name  string
 			graph normgraph.Graph
-		}{{"expanding", g}, {"with Links", linkingGraph{g}}, {"with ExpandNodes", x}} {
+		}{{"expanding", g}, {"with Links", linkingGraph{g}}, {"with ExpandNodes", x}, {"with ExpandNearest", n}} {
 			got, err := normgraph.Neighborhood(context.Background(), c.graph, q)
 			if err != nil {
 				t.Fatal(err)
@@ -498,6 +534,9 @@ func TestNeighborhoodMatchesBruteForce(t *testing.T) {
 		}
 		if x.expandNodes != 1 || x.graphNodes != 0 {
 			t.Fatalf("%+v: %d ExpandNodes and %d GraphNodes calls, want 1 and 0", q, x.expandNodes, x.graphNodes)
+		}
+		if n.expandNearest != 1 || n.expandNodes != 0 || n.graphNodes != 0 {
+			t.Fatalf("%+v: %d ExpandNearest, %d ExpandNodes and %d GraphNodes calls, want 1, 0 and 0", q, n.expandNearest, n.expandNodes, n.graphNodes)
 		}
 		if ring > 0 {
 			ringLinked++

@@ -17,6 +17,63 @@ func (s *Store) ShortestPath(ctx context.Context, q normgraph.PathQuery) (*normg
 	return normgraph.ShortestPath(ctx, s, q)
 }
 
+// ExpandNearest implements normgraph.NearestExpander: it sorts the ids of
+// the centre's neighbours and builds a GraphNode and a Relation only for
+// the relationships to those kept, where Expand builds them for all (a hub
+// of the 1M set has 5,000 to 19,000) and Neighborhood sorts those.
+func (s *Store) ExpandNearest(ctx context.Context, id string, relations []normgraph.RelationType, kinds []normgraph.EntityKind, limit int) (*normgraph.GraphNode, []normgraph.Adjacency, bool, error) {
+	if err := checkCtx(ctx); err != nil {
+		return nil, nil, false, err
+	}
+	types, err := relTypes(relations)
+	if err != nil {
+		return nil, nil, false, err
+	}
+	i, ok := s.byID[id]
+	if !ok {
+		return nil, nil, false, nil
+	}
+	wanted := func(j int32) bool { return len(kinds) == 0 || slices.Contains(kinds, s.ents[j].kind) }
+	each := func(fn func(half)) {
+		for _, t := range types {
+			for _, h := range s.out.bucket(i, t) {
+				fn(h)
+			}
+			for _, h := range s.in.bucket(i, t) {
+				fn(h)
+			}
+		}
+	}
+	kept := map[int32]struct{}{}
+	var near []int32
+	each(func(h half) {
+		if _, dup := kept[h.other]; !dup && h.other != i && wanted(h.other) {
+			kept[h.other] = struct{}{}
+			near = append(near, h.other)
+		}
+	})
+	more := len(near) > limit
+	if more {
+		slices.SortFunc(near, func(a, b int32) int {
+			return cmp.Or(cmp.Compare(s.ents[a].label, s.ents[b].label), cmp.Compare(s.ents[a].id, s.ents[b].id))
+		})
+		for _, j := range near[limit:] {
+			delete(kept, j)
+		}
+	}
+	var adj []normgraph.Adjacency
+	each(func(h half) {
+		_, keep := kept[h.other]
+		if keep || h.other == i && wanted(i) {
+			r := new(normgraph.Relation)
+			s.relation(h.rel, r)
+			adj = append(adj, normgraph.Adjacency{Rel: r, Other: s.graphNode(h.other)})
+		}
+	})
+	node := s.graphNode(i)
+	return &node, adj, more, nil
+}
+
 // StartPath implements normgraph.PathStarter. It marks the neighbours of
 // the end with fewer relationships and looks for the smallest marked id
 // among the other end's, where expanding both ends would build, and the

@@ -16,9 +16,10 @@ import (
 )
 
 var (
-	_ normgraph.Store       = (*Store)(nil)
-	_ normgraph.Graph       = (*Store)(nil)
-	_ normgraph.PathStarter = (*Store)(nil)
+	_ normgraph.Store           = (*Store)(nil)
+	_ normgraph.Graph           = (*Store)(nil)
+	_ normgraph.PathStarter     = (*Store)(nil)
+	_ normgraph.NearestExpander = (*Store)(nil)
 )
 
 // numRels is the number of relationship types: adjacency is bucketed per

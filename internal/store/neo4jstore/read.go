@@ -479,6 +479,81 @@ func (s *Store) ShortestPath(ctx context.Context, q normgraph.PathQuery) (*normg
 	return normgraph.ShortestPath(ctx, s, q)
 }
 
+// ExpandNearest implements normgraph.NearestExpander in one statement.
+// When the centre has more relationships than the limit, it sorts the
+// centre's neighbours by label inside Neo4j, keeps the first limit and
+// sends back only the relationships to them, each found from the kept
+// neighbour (Expand(Into)). For a hub country of the 1M set, 8,066
+// relationships, that is 50,608 db hits and ~20 ms of Neo4j's CPU against
+// 72,606 and ~39 ms for its whole expansion, and 200 rows sent against
+// 8,066.
+func (s *Store) ExpandNearest(ctx context.Context, id string, relations []normgraph.RelationType, kinds []normgraph.EntityKind, limit int) (*normgraph.GraphNode, []normgraph.Adjacency, bool, error) {
+	if err := s.checkCtx(ctx); err != nil {
+		return nil, nil, false, err
+	}
+	types, err := relPattern(relations)
+	if err != nil {
+		return nil, nil, false, err
+	}
+	params := map[string]any{"id": id, "k": limit, "k1": limit + 1}
+	// wanted is the condition that node x is of the kinds asked.
+	wanted := func(x string) string { return "true" }
+	if len(kinds) > 0 {
+		ks := make([]string, len(kinds))
+		for i, k := range kinds {
+			ks[i] = string(k)
+		}
+		params["kinds"] = ks
+		wanted = func(x string) string { return x + "." + propKind + " IN $kinds" }
+	}
+	// A node with no more relationships than the limit has no more
+	// neighbours either: it is expanded whole, as ExpandNodes does, without
+	// sorting. The branch not taken unwinds an empty list (a CASE around
+	// two subqueries would run both).
+	res, err := s.read(ctx, "expand nearest",
+		"MATCH (n:"+labelEntity+" {id: $id}) WHERE NOT n:"+labelSource+" "+
+			"WITH n, COUNT { (n)-["+types+"]-() } <= $k AS whole "+
+			"CALL (n, whole) { UNWIND CASE WHEN whole THEN [] ELSE [n] END AS c "+
+			"MATCH (c)-["+types+"]-(m:"+labelEntity+") WHERE m <> c AND "+wanted("m")+" "+
+			"WITH DISTINCT m ORDER BY m."+propLabel+", m.id LIMIT $k1 RETURN collect(m) AS near } "+
+			"CALL (n, whole) { UNWIND CASE WHEN whole THEN [n] ELSE [] END AS c "+
+			"MATCH (c)-[r"+types+"]-(m:"+labelEntity+") WHERE "+wanted("m")+" RETURN collect("+adjacencyColumns+") AS expanded } "+
+			"CALL (n, whole, near) { UNWIND near[..$k] + CASE WHEN NOT whole AND "+wanted("n")+" THEN [n] ELSE [] END AS m "+
+			"MATCH (n)-[r"+types+"]-(m) RETURN collect("+adjacencyColumns+") AS kept } "+
+			"RETURN "+graphNodeColumns+" AS node, size(near) > $k AS more, expanded + kept AS rels",
+		params)
+	if err != nil || len(res.Records) == 0 {
+		return nil, nil, false, err // an unknown id
+	}
+	rec := res.Records[0]
+	nodeRow, _, err := neo4j.GetRecordValue[[]any](rec, "node")
+	if err != nil {
+		return nil, nil, false, fmt.Errorf("neo4jstore: expand nearest: %w", err)
+	}
+	more, _, err := neo4j.GetRecordValue[bool](rec, "more")
+	if err != nil {
+		return nil, nil, false, fmt.Errorf("neo4jstore: expand nearest: %w", err)
+	}
+	rels, err := collected(rec, "rels")
+	if err != nil {
+		return nil, nil, false, fmt.Errorf("neo4jstore: expand nearest: %w", err)
+	}
+	r := rowOf("expand nearest: node", nodeRow, 4)
+	node := r.graphNode(0)
+	if r.err != nil {
+		return nil, nil, false, fmt.Errorf("neo4jstore: %w", r.err)
+	}
+	adj := make([]normgraph.Adjacency, 0, len(rels))
+	for _, v := range rels {
+		a, err := adjacency(node.ID, v)
+		if err != nil {
+			return nil, nil, false, fmt.Errorf("neo4jstore: expand nearest: %w", err)
+		}
+		adj = append(adj, a)
+	}
+	return &node, adj, more, nil
+}
+
 // StartPath implements normgraph.PathStarter in one statement. The middle
 // node is found by expanding both ends and joining the two expansions on
 // m inside Neo4j. The join is a hint because the planner, left alone,
@@ -650,9 +725,10 @@ func (s *Store) Subgraph(ctx context.Context, q normgraph.SubgraphQuery) (*normg
 }
 
 var (
-	_ normgraph.Linker       = (*Store)(nil)
-	_ normgraph.NodeExpander = (*Store)(nil)
-	_ normgraph.PathStarter  = (*Store)(nil)
+	_ normgraph.Linker          = (*Store)(nil)
+	_ normgraph.NodeExpander    = (*Store)(nil)
+	_ normgraph.PathStarter     = (*Store)(nil)
+	_ normgraph.NearestExpander = (*Store)(nil)
 )
 
 // Links implements normgraph.Linker in one query: each node found by the
