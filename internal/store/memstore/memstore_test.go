@@ -701,3 +701,25 @@ func BenchmarkBigShortestPath(b *testing.B) {
 		}
 	}
 }
+
+func BenchmarkBigNeighborhood(b *testing.B) {
+	s := bigStore(b)
+	ctx := context.Background()
+	for b.Loop() {
+		if _, err := s.Neighborhood(ctx, normgraph.NeighborhoodQuery{ID: "forum-0000", Depth: 1, Limit: 200}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// Two countries that share a forum: a path of two steps.
+func BenchmarkBigShortestPathTwoSteps(b *testing.B) {
+	s := bigStore(b)
+	ctx := context.Background()
+	for b.Loop() {
+		p, err := s.ShortestPath(ctx, normgraph.PathQuery{From: "c000001", To: "c000002", MaxHops: 4})
+		if err != nil || p == nil || p.Length() != 2 {
+			b.Fatalf("path %v, %v; want one of two steps", p, err)
+		}
+	}
+}
