@@ -34,19 +34,9 @@ func (s *Store) ExpandNearest(ctx context.Context, id string, relations []normgr
 		return nil, nil, false, nil
 	}
 	wanted := func(j int32) bool { return len(kinds) == 0 || slices.Contains(kinds, s.ents[j].kind) }
-	each := func(fn func(half)) {
-		for _, t := range types {
-			for _, h := range s.out.bucket(i, t) {
-				fn(h)
-			}
-			for _, h := range s.in.bucket(i, t) {
-				fn(h)
-			}
-		}
-	}
 	kept := map[int32]struct{}{}
 	var near []int32
-	each(func(h half) {
+	s.eachHalf(i, types, func(h half) {
 		if _, dup := kept[h.other]; !dup && h.other != i && wanted(h.other) {
 			kept[h.other] = struct{}{}
 			near = append(near, h.other)
@@ -62,7 +52,7 @@ func (s *Store) ExpandNearest(ctx context.Context, id string, relations []normgr
 		}
 	}
 	var adj []normgraph.Adjacency
-	each(func(h half) {
+	s.eachHalf(i, types, func(h half) {
 		_, keep := kept[h.other]
 		if keep || h.other == i && wanted(i) {
 			r := new(normgraph.Relation)
@@ -92,20 +82,9 @@ func (s *Store) StartPath(ctx context.Context, a, b string, relations []normgrap
 	if !okA || !okB {
 		return nil, nil
 	}
-	// each calls fn for every relationship of node i of the types asked.
-	each := func(i int32, fn func(half)) {
-		for _, t := range types {
-			for _, h := range s.out.bucket(i, t) {
-				fn(h)
-			}
-			for _, h := range s.in.bucket(i, t) {
-				fn(h)
-			}
-		}
-	}
 	joining := func(x, y int32) []*normgraph.Relation {
 		var out []*normgraph.Relation
-		each(x, func(h half) {
+		s.eachHalf(x, types, func(h half) {
 			if h.other == y {
 				r := new(normgraph.Relation)
 				s.relation(h.rel, r)
@@ -118,7 +97,7 @@ func (s *Store) StartPath(ctx context.Context, a, b string, relations []normgrap
 		return &normgraph.PathStart{Direct: direct}, nil
 	}
 	degree := func(i int32) (n int) {
-		each(i, func(half) { n++ })
+		s.eachHalf(i, types, func(half) { n++ })
 		return n
 	}
 	small, large := ia, ib
@@ -126,13 +105,13 @@ func (s *Store) StartPath(ctx context.Context, a, b string, relations []normgrap
 		small, large = ib, ia
 	}
 	marked := map[int32]struct{}{}
-	each(small, func(h half) {
+	s.eachHalf(small, types, func(h half) {
 		if h.other != ia && h.other != ib {
 			marked[h.other] = struct{}{}
 		}
 	})
 	mid := int32(-1)
-	each(large, func(h half) {
+	s.eachHalf(large, types, func(h half) {
 		if _, ok := marked[h.other]; ok && (mid < 0 || s.ents[h.other].id < s.ents[mid].id) {
 			mid = h.other
 		}
@@ -203,4 +182,16 @@ func (s *Store) Subgraph(ctx context.Context, q normgraph.SubgraphQuery) (*normg
 	}
 	slices.SortFunc(sg.Edges, func(a, b normgraph.GraphEdge) int { return cmp.Compare(a.ID, b.ID) })
 	return sg, nil
+}
+
+// eachHalf calls fn for every relationship of node i of the given types,
+// outgoing then incoming for each type.
+func (s *Store) eachHalf(i int32, types []int, fn func(half)) {
+	for _, t := range types {
+		for _, c := range []*csr{&s.out, &s.in} {
+			for _, h := range c.bucket(i, t) {
+				fn(h)
+			}
+		}
+	}
 }

@@ -96,15 +96,11 @@ func (s *Store) Expand(ctx context.Context, ids []string, relations []normgraph.
 	k := 0
 	for _, i := range nodes {
 		first := k
-		for _, t := range types {
-			for _, c := range []*csr{&s.out, &s.in} {
-				for _, h := range c.bucket(i, t) {
-					s.relation(h.rel, &rels[k])
-					adjs[k] = normgraph.Adjacency{Rel: &rels[k], Other: s.graphNode(h.other)}
-					k++
-				}
-			}
-		}
+		s.eachHalf(i, types, func(h half) {
+			s.relation(h.rel, &rels[k])
+			adjs[k] = normgraph.Adjacency{Rel: &rels[k], Other: s.graphNode(h.other)}
+			k++
+		})
 		// Capped, so that a caller appending to one list cannot overwrite
 		// the next.
 		out[s.ents[i].id] = adjs[first:k:k]
