@@ -96,12 +96,8 @@ func (s *Store) StartPath(ctx context.Context, a, b string, relations []normgrap
 	if direct := joining(ia, ib); len(direct) > 0 {
 		return &normgraph.PathStart{Direct: direct}, nil
 	}
-	degree := func(i int32) (n int) {
-		s.eachHalf(i, types, func(half) { n++ })
-		return n
-	}
 	small, large := ia, ib
-	if degree(ia) > degree(ib) {
+	if s.degreeOf(ia, types) > s.degreeOf(ib, types) {
 		small, large = ib, ia
 	}
 	marked := map[int32]struct{}{}
@@ -194,4 +190,14 @@ func (s *Store) eachHalf(i int32, types []int, fn func(half)) {
 			}
 		}
 	}
+}
+
+// degreeOf counts node i's relationships of the given types from its
+// buckets' bounds, without visiting them.
+func (s *Store) degreeOf(i int32, types []int) int {
+	n := 0
+	for _, t := range types {
+		n += len(s.out.bucket(i, t)) + len(s.in.bucket(i, t))
+	}
+	return n
 }

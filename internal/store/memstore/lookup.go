@@ -87,9 +87,7 @@ func (s *Store) Expand(ctx context.Context, ids []string, relations []normgraph.
 		}
 		out[id] = nil
 		nodes = append(nodes, i)
-		for _, t := range types {
-			total += len(s.out.bucket(i, t)) + len(s.in.bucket(i, t))
-		}
+		total += s.degreeOf(i, types)
 	}
 	adjs := make([]normgraph.Adjacency, total)
 	rels := make([]normgraph.Relation, total)
